@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Team, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "role", "team", "is_active"]
+    list_filter = ["role", "team", "is_active"]
+    search_fields = ["username", "display_name", "email"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "email", "role", "team", "language"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "password1", "password2", "display_name", "role", "team"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "manager"]
+    search_fields = ["name"]

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    # A manager may run several teams; a team has one accountable manager.
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NoClashUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # Superusers act as admins: give them the admin role so every rule sees one thing.
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        REP = "rep", _("Sales rep")
+        MANAGER = "manager", _("Manager")
+        ADMIN = "admin", _("Admin")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.REP)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty means: follow the browser."),
+    )
+
+    objects = NoClashUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def save(self, *args, **kwargs):
+        # The role is the single source of truth for admin rights; the Django flags follow it.
+        if self.is_superuser and not self.pk and self.role == self.Role.REP:
+            self.role = self.Role.ADMIN
+        self.is_staff = self.is_superuser = self.role == self.Role.ADMIN
+        if not self.display_name:
+            self.display_name = self.get_full_name() or self.username
+        super().save(*args, **kwargs)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_active and self.role == self.Role.MANAGER
+
+    @property
+    def is_rep(self) -> bool:
+        return self.is_active and self.role == self.Role.REP

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import LanguageForm, LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    return render(request, "accounts/home.html", {"managed_teams": request.user.managed_teams.all()})
+
+
+@require_POST
+def set_language(request):
+    """Switch language: remembered on the user (if signed in) and in the language cookie."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown language.")
+    language = form.cleaned_data["language"]
+    next_url = form.cleaned_data["next"] or request.headers.get("referer") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if request.user.is_authenticated:
+        services.set_user_language(user=request.user, language=language)
+    translation.activate(language)
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
+    return response

@@ -1,0 +1,1 @@
+"""Settings package: `base` is the product; `test` adds test-only speed-ups."""

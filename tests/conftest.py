@@ -1,0 +1,85 @@
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts import services as account_services
+from accounts.models import Team, User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(username: str, *, role: str = User.Role.REP, team: Team | None = None, **extra) -> User:
+    return account_services.create_user(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        display_name=extra.pop("display_name", username.title()),
+        team=team,
+        **extra,
+    )
+
+
+@pytest.fixture
+def team(db) -> Team:
+    return account_services.create_team(actor=None, name="East")
+
+
+@pytest.fixture
+def other_team(db) -> Team:
+    return account_services.create_team(actor=None, name="South")
+
+
+@pytest.fixture
+def manager(team) -> User:
+    user = make_user("manny", role=User.Role.MANAGER, team=team)
+    team.manager = user
+    team.save()
+    return user
+
+
+@pytest.fixture
+def other_manager(other_team) -> User:
+    user = make_user("olga", role=User.Role.MANAGER, team=other_team)
+    other_team.manager = user
+    other_team.save()
+    return user
+
+
+@pytest.fixture
+def rep(team, manager) -> User:
+    return make_user("alice", team=team, display_name="Alice Rep")
+
+
+@pytest.fixture
+def teammate(team, manager) -> User:
+    return make_user("bob", team=team, display_name="Bob Rep")
+
+
+@pytest.fixture
+def outsider(other_team, other_manager) -> User:
+    return make_user("charlie", team=other_team, display_name="Charlie Rep")
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return make_user("root_admin", role=User.Role.ADMIN, display_name="Ada Admin")
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient that sends that user's token; api() is anonymous."""
+
+    def _client(user: User | None = None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token = account_services.issue_token(username=user.username, password=PASSWORD)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
