@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,7 @@ def set_language(request):
     """Switch language: remembered on the user (if signed in) and in the language cookie."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("Unknown language.")
+        return HttpResponseBadRequest(_("Unknown language."))
     language = form.cleaned_data["language"]
     next_url = form.cleaned_data["next"] or request.headers.get("referer") or "/"
     if not url_has_allowed_host_and_scheme(

@@ -1,5 +1,6 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Team, User
@@ -64,7 +65,7 @@ class UserInput(serializers.Serializer):
     def validate_username(self, value: str) -> str:
         if User.objects.filter(username__iexact=value).exists():
             raise serializers.ValidationError(
-                "A user with that username already exists.", code="username_taken"
+                _("A user with that username already exists."), code="username_taken"
             )
         return value
 
@@ -95,10 +96,10 @@ class TeamInput(serializers.Serializer):
 
     def validate_name(self, value: str) -> str:
         if Team.objects.filter(name__iexact=value).exists():
-            raise serializers.ValidationError("A team with that name already exists.", code="team_exists")
+            raise serializers.ValidationError(_("A team with that name already exists."), code="team_exists")
         return value
 
     def validate_manager(self, value: User | None) -> User | None:
         if value is not None and value.role not in (User.Role.MANAGER, User.Role.ADMIN):
-            raise serializers.ValidationError("The manager must have the manager role.", code="not_a_manager")
+            raise serializers.ValidationError(_("The manager must have the manager role."), code="not_a_manager")
         return value

@@ -1,4 +1,5 @@
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,6 +15,10 @@ class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(
+        request=TokenInput,
+        responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}),
+    )
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -22,6 +27,7 @@ class TokenObtainApi(APIView):
 
 
 class MeApi(APIView):
+    @extend_schema(responses=MeOutput)
     def get(self, request):
         return Response(MeOutput(request.user).data)
 
@@ -34,11 +40,13 @@ class ByIdPagination(CursorPagination):
 class UserListCreateApi(APIView):
     permission_classes = [IsAdminRole]
 
+    @extend_schema(responses=UserOutput(many=True))
     def get(self, request):
         paginator = ByIdPagination()
         page = paginator.paginate_queryset(selectors.list_users(actor=request.user), request, self)
         return Response({"results": UserOutput(page, many=True).data, "next": paginator.get_next_link()})
 
+    @extend_schema(request=UserInput, responses={201: UserOutput})
     def post(self, request):
         data = UserInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -49,10 +57,12 @@ class UserListCreateApi(APIView):
 class TeamListCreateApi(APIView):
     permission_classes = [IsAdminRole]
 
+    @extend_schema(responses=TeamOutput(many=True))
     def get(self, request):
         teams = selectors.list_teams(actor=request.user)
         return Response({"results": TeamOutput(teams, many=True).data, "next": None})
 
+    @extend_schema(request=TeamInput, responses={201: TeamOutput})
     def post(self, request):
         data = TeamInput(data=request.data)
         data.is_valid(raise_exception=True)
