@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -20,7 +20,9 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    return render(request, "accounts/home.html", {"managed_teams": request.user.managed_teams.all()})
+    return render(
+        request, "accounts/home.html", {"managed_teams": request.user.managed_teams.all()}
+    )
 
 
 @require_POST

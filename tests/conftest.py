@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
@@ -8,7 +10,9 @@ from accounts.models import Team, User
 PASSWORD = "correct-horse-battery-9"
 
 
-def make_user(username: str, *, role: str = User.Role.REP, team: Team | None = None, **extra) -> User:
+def make_user(
+    username: str, *, role: str = User.Role.REP, team: Team | None = None, **extra
+) -> User:
     return account_services.create_user(
         actor=None,
         username=username,
@@ -83,3 +87,52 @@ def api():
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def make_lead(db):
+    """make_lead(actor=None, **fields): create a lead through the service (a pool lead when
+    the actor is an admin/manager, owned by the actor when a rep)."""
+    from leads import services as lead_services
+
+    counter = {"n": 0}
+
+    def _make(actor: User | None = None, **fields):
+        counter["n"] += 1
+        if actor is None:
+            actor = User.objects.filter(role=User.Role.ADMIN).first() or make_user(
+                "pool_admin", role=User.Role.ADMIN
+            )
+        fields.setdefault("company_name", f"Company {counter['n']}")
+        fields.setdefault(
+            "contacts",
+            [{"name": "Wang", "title": "CEO", "phone": "13812348000", "email": "wang@example.cn"}],
+        )
+        return lead_services.create_lead(actor=actor, **fields)
+
+    return _make
+
+
+@pytest.fixture
+def set_policy(db):
+    """set_policy(team=None, **values): change the global policy or a team's overrides."""
+    from assignments.services import update_policy
+
+    def _set(team: Team | None = None, **values):
+        return update_policy(actor=None, team=team, changes=values)
+
+    return _set
+
+
+def expire_claim(lead_id: int, *, ago: timedelta = timedelta(seconds=1)) -> None:
+    """Move a lead's open claim back in time so that its protection ended `ago`."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from assignments.models import Ownership
+
+    period = Ownership.objects.get(lead_id=lead_id, ended_at__isnull=True)
+    shift = period.protected_until - timezone.now() + ago
+    Ownership.objects.filter(pk=period.pk).update(
+        started_at=F("started_at") - shift, protected_until=F("protected_until") - shift
+    )

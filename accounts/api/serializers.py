@@ -44,7 +44,16 @@ class MeOutput(serializers.ModelSerializer):
 class UserOutput(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "role", "team", "language", "email", "is_active"]
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "role",
+            "team",
+            "language",
+            "email",
+            "is_active",
+        ]
 
 
 class UserInput(serializers.Serializer):
@@ -75,7 +84,11 @@ class UserInput(serializers.Serializer):
             validate_password(attrs["password"], candidate)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(
-                {"password": [serializers.ErrorDetail(m, code="weak_password") for m in exc.messages]}
+                {
+                    "password": [
+                        serializers.ErrorDetail(m, code="weak_password") for m in exc.messages
+                    ]
+                }
             ) from exc
         return attrs
 
@@ -96,10 +109,14 @@ class TeamInput(serializers.Serializer):
 
     def validate_name(self, value: str) -> str:
         if Team.objects.filter(name__iexact=value).exists():
-            raise serializers.ValidationError(_("A team with that name already exists."), code="team_exists")
+            raise serializers.ValidationError(
+                _("A team with that name already exists."), code="team_exists"
+            )
         return value
 
     def validate_manager(self, value: User | None) -> User | None:
         if value is not None and value.role not in (User.Role.MANAGER, User.Role.ADMIN):
-            raise serializers.ValidationError(_("The manager must have the manager role."), code="not_a_manager")
+            raise serializers.ValidationError(
+                _("The manager must have the manager role."), code="not_a_manager"
+            )
         return value

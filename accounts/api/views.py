@@ -44,7 +44,9 @@ class UserListCreateApi(APIView):
     def get(self, request):
         paginator = ByIdPagination()
         page = paginator.paginate_queryset(selectors.list_users(actor=request.user), request, self)
-        return Response({"results": UserOutput(page, many=True).data, "next": paginator.get_next_link()})
+        return Response(
+            {"results": UserOutput(page, many=True).data, "next": paginator.get_next_link()}
+        )
 
     @extend_schema(request=UserInput, responses={201: UserOutput})
     def post(self, request):

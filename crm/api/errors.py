@@ -24,6 +24,18 @@ def _field_errors(detail) -> dict:
     return [{"code": getattr(detail, "code", "invalid"), "message": str(detail)}]
 
 
+def _first_message(errors) -> str:
+    if isinstance(errors, dict):
+        if "message" in errors and "code" in errors:
+            return errors["message"]
+        errors = list(errors.values())
+    for item in errors:
+        message = _first_message(item) if isinstance(item, (dict, list)) else ""
+        if message:
+            return message
+    return ""
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
@@ -36,8 +48,7 @@ def api_exception_handler(exc, context):
         errors = _field_errors(exc.detail)
         if not isinstance(errors, dict):
             errors = {"non_field_errors": errors}
-        first = next(iter(errors.values()), [])
-        message = first[0]["message"] if first and isinstance(first[0], dict) else ""
+        message = _first_message(errors)
         body = {
             "code": "invalid",
             "detail": message or _("The request has invalid fields."),

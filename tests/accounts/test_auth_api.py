@@ -6,7 +6,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_token_for_good_credentials_authenticates_me(api, rep):
-    response = api().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json")
+    response = api().post(
+        "/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
 
@@ -22,8 +24,12 @@ def test_token_for_good_credentials_authenticates_me(api, rep):
 
 
 def test_same_token_is_returned_twice(api, rep):
-    first = api().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json")
-    second = api().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json")
+    first = api().post(
+        "/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
+    )
+    second = api().post(
+        "/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
+    )
     assert first.json()["token"] == second.json()["token"]
 
 
@@ -44,12 +50,16 @@ def test_bad_credentials_are_400_invalid_credentials(api, rep, payload):
 def test_inactive_user_gets_no_token(api, rep):
     rep.is_active = False
     rep.save()
-    response = api().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json")
+    response = api().post(
+        "/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_credentials"
 
 
-@pytest.mark.parametrize("payload", [{}, {"username": "alice"}, {"password": "x"}, {"username": ""}])
+@pytest.mark.parametrize(
+    "payload", [{}, {"username": "alice"}, {"password": "x"}, {"username": ""}]
+)
 def test_missing_fields_are_400_invalid_with_field_errors(api, rep, payload):
     response = api().post("/api/v1/auth/token/", payload, format="json")
     assert response.status_code == 400

@@ -29,7 +29,9 @@ def test_admin_creates_a_rep_in_a_team_who_can_then_log_in(api, admin_user, team
 def test_superuser_acts_as_admin(api, db):
     User.objects.create_superuser("su", "su@example.com", "x-very-long-pass-1")
     client = api()
-    token = client.post("/api/v1/auth/token/", {"username": "su", "password": "x-very-long-pass-1"}, format="json")
+    token = client.post(
+        "/api/v1/auth/token/", {"username": "su", "password": "x-very-long-pass-1"}, format="json"
+    )
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
     assert client.get("/api/v1/me/").json()["role"] == "admin"
     assert client.post("/api/v1/users/", NEW_USER, format="json").status_code == 201
@@ -83,10 +85,14 @@ def test_user_list_is_paginated_with_results_and_next(api, admin_user, rep, team
 
 
 def test_admin_creates_team_with_a_manager(api, admin_user, db):
-    mgr = api(admin_user).post(
-        "/api/v1/users/", {**NEW_USER, "username": "mia", "role": "manager"}, format="json"
-    ).json()
-    response = api(admin_user).post("/api/v1/teams/", {"name": "North", "manager": mgr["id"]}, format="json")
+    mgr = (
+        api(admin_user)
+        .post("/api/v1/users/", {**NEW_USER, "username": "mia", "role": "manager"}, format="json")
+        .json()
+    )
+    response = api(admin_user).post(
+        "/api/v1/teams/", {"name": "North", "manager": mgr["id"]}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["manager"]["id"] == mgr["id"]
     team = Team.objects.get(name="North")

@@ -44,7 +44,9 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", "var", ".git", "tests", "bench", "node_modules", "*.pyc"),
+        ignore=shutil.ignore_patterns(
+            ".venv", "var", ".git", "tests", "bench", "node_modules", "*.pyc"
+        ),
     )
     env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "crm.settings.base"}
     env["NOCLASH_VAR_DIR"] = str(tmp_path / "var")

@@ -1,0 +1,120 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Team
+from assignments import selectors, services
+from assignments.models import POLICY_FIELDS
+from crm.errors import NotFound, PermissionDenied
+from leads.selectors import get_lead_for
+
+from .serializers import (
+    ClaimOutput,
+    HistoryOutput,
+    PolicySerializer,
+    ReassignInput,
+    ReleaseInput,
+    TeamPolicySerializer,
+)
+
+
+class LeadClaimApi(APIView):
+    @extend_schema(request=None, responses=ClaimOutput)
+    def post(self, request, lead_id: int):
+        period = services.claim_lead(lead_id=lead_id, actor=request.user)
+        return Response(ClaimOutput(period).data)
+
+
+class LeadReleaseApi(APIView):
+    @extend_schema(request=ReleaseInput, responses={200: None})
+    def post(self, request, lead_id: int):
+        data = ReleaseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.release_lead(
+            lead_id=lead_id, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response({"lead": lead_id, "owner": None})
+
+
+class LeadReassignApi(APIView):
+    @extend_schema(request=ReassignInput, responses=ClaimOutput)
+    def post(self, request, lead_id: int):
+        data = ReassignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = services.reassign_lead(
+            lead_id=lead_id,
+            actor=request.user,
+            to_user_id=data.validated_data["to"],
+            reason=data.validated_data["reason"],
+            override_limit=data.validated_data["override_limit"],
+        )
+        return Response(ClaimOutput(period).data)
+
+
+class LeadHistoryApi(APIView):
+    @extend_schema(responses=HistoryOutput(many=True))
+    def get(self, request, lead_id: int):
+        lead = get_lead_for(user=request.user, lead_id=lead_id)
+        events = selectors.list_history(lead_id=lead.pk)
+        return Response({"results": HistoryOutput(events, many=True).data, "next": None})
+
+
+class GlobalPolicyApi(APIView):
+    """Everyone may read the rules they work under; only admins change them."""
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request):
+        return Response(PolicySerializer(selectors.get_global_policy()).data)
+
+    @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    def patch(self, request):
+        if not request.user.is_admin:
+            raise PermissionDenied()
+        policy = selectors.get_global_policy()
+        data = PolicySerializer(policy, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        policy = services.update_policy(actor=request.user, team=None, changes=data.validated_data)
+        return Response(PolicySerializer(policy).data)
+
+
+class TeamPolicyApi(APIView):
+    def _team(self, request, team_id: int) -> Team:
+        user = request.user
+        team = Team.objects.filter(pk=team_id).first()
+        if team is None:
+            raise NotFound()
+        if not (
+            user.is_admin or user.team_id == team.pk or team.pk in selectors.managed_team_ids(user)
+        ):
+            raise NotFound()
+        return team
+
+    def _body(self, team: Team) -> dict:
+        effective = selectors.get_effective_policy(team_id=team.pk)
+        override = getattr(team, "pool_policy", None)
+        body = {"team": team.pk, **PolicySerializer(effective).data}
+        body["overrides"] = {
+            field: TeamPolicySerializer(override).data[field] if override else None
+            for field in POLICY_FIELDS
+        }
+        return body
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request, team_id: int):
+        return Response(self._body(self._team(request, team_id)))
+
+    @extend_schema(request=TeamPolicySerializer, responses=PolicySerializer)
+    def patch(self, request, team_id: int):
+        team = self._team(request, team_id)
+        if not request.user.is_admin:
+            raise PermissionDenied()
+        data = TeamPolicySerializer(
+            getattr(team, "pool_policy", None),
+            data=request.data,
+            partial=True,
+            context={"effective": selectors.get_global_policy()},
+        )
+        data.is_valid(raise_exception=True)
+        services.update_policy(actor=request.user, team=team, changes=data.validated_data)
+        team.refresh_from_db()
+        return Response(self._body(Team.objects.get(pk=team.pk)))

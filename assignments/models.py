@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+POLICY_FIELDS = (
+    "claim_limit",
+    "protection_period",
+    "followup_extension",
+    "max_protection",
+    "cooldown",
+)
+
+
+class PoolPolicy(models.Model):
+    """The global default (team empty) or a team's override. On a team policy an empty field
+    means "inherit the global value"."""
+
+    team = models.OneToOneField(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pool_policy",
+    )
+    claim_limit = models.PositiveIntegerField(_("claim limit"), null=True, blank=True)
+    protection_period = models.DurationField(_("protection period"), null=True, blank=True)
+    followup_extension = models.DurationField(_("extension per follow-up"), null=True, blank=True)
+    max_protection = models.DurationField(_("maximum protection"), null=True, blank=True)
+    cooldown = models.DurationField(_("cooldown after losing a lead"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pool policy")
+        verbose_name_plural = _("pool policies")
+        constraints = [
+            # Exactly one global policy (team empty); at most one per team.
+            models.UniqueConstraint(Coalesce("team", 0), name="one_policy_per_scope"),
+            models.CheckConstraint(
+                condition=Q(team__isnull=False)
+                | Q(
+                    claim_limit__isnull=False,
+                    protection_period__isnull=False,
+                    followup_extension__isnull=False,
+                    max_protection__isnull=False,
+                    cooldown__isnull=False,
+                ),
+                name="global_policy_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.team) if self.team_id else str(_("Global policy"))
+
+
+DEFAULT_POLICY = {
+    "claim_limit": 30,
+    "protection_period": timedelta(days=7),
+    "followup_extension": timedelta(days=3),
+    "max_protection": timedelta(days=30),
+    "cooldown": timedelta(days=3),
+}
+
+
+class Ownership(models.Model):
+    """One period during which one rep owned one lead. The period with no `ended_at` is the
+    current claim; it is live while `protected_until` is in the future. Expired-but-not-yet-
+    recycled periods count as ended everywhere (selectors compare with now)."""
+
+    class EndKind(models.TextChoices):
+        RELEASE = "release", _("Released")
+        EXPIRE = "expire", _("Expired")
+        REASSIGN = "reassign", _("Reassigned")
+        TRANSFER = "transfer", _("Transferred")
+        MERGE = "merge", _("Merged")
+
+    lead = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="ownerships")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ownerships"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    protected_until = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_kind = models.CharField(max_length=10, choices=EndKind.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("ownership")
+        verbose_name_plural = _("ownerships")
+        constraints = [
+            # Rule 1 in the database: at most one open ownership period per lead.
+            models.UniqueConstraint(
+                fields=["lead"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_ownership_per_lead",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="ownership_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(protected_until__gt=models.F("started_at")),
+                name="ownership_protected_after_start",
+            ),
+        ]
+        indexes = [
+            # Live claims of one rep (claim limit) and the rep's own list.
+            models.Index(
+                fields=["owner", "protected_until"],
+                condition=Q(ended_at__isnull=True),
+                name="ownership_open_by_owner",
+            ),
+            # Recycling: open periods ordered by expiry. Empty sweeps stay ~0.3 ms.
+            models.Index(
+                fields=["protected_until"],
+                condition=Q(ended_at__isnull=True),
+                name="ownership_open_by_expiry",
+            ),
+            # Cooldown: when did this rep last lose this lead.
+            models.Index(fields=["lead", "owner", "ended_at"], name="ownership_lead_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.lead_id} → {self.owner_id} [{self.started_at:%Y-%m-%d}, {self.ended_at or '…'})"
+        )
+
+
+class OwnershipEvent(models.Model):
+    """The append-only ownership history: one row per change of owner, written in the same
+    transaction as the change. A database trigger refuses UPDATE and DELETE."""
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", _("Claimed")
+        RELEASE = "release", _("Released")
+        EXPIRE = "expire", _("Expired")
+        REASSIGN = "reassign", _("Reassigned")
+        TRANSFER = "transfer", _("Transferred")
+        ASSIGN = "assign", _("Assigned")
+        MERGE = "merge", _("Merged")
+
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.PROTECT, related_name="ownership_events"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Empty actor means the system (a background job or a rule).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("ownership event")
+        verbose_name_plural = _("ownership history")
+        indexes = [models.Index(fields=["lead", "at"], name="event_lead_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.lead_id}"

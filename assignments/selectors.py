@@ -1,0 +1,103 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import DEFAULT_POLICY, POLICY_FIELDS, Ownership, OwnershipEvent, PoolPolicy
+
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    claim_limit: int
+    protection_period: timedelta
+    followup_extension: timedelta
+    max_protection: timedelta
+    cooldown: timedelta
+
+
+def get_global_policy() -> PoolPolicy:
+    policy, _created = PoolPolicy.objects.get_or_create(team=None, defaults=DEFAULT_POLICY)
+    return policy
+
+
+def get_effective_policy(*, team_id: int | None) -> EffectivePolicy:
+    """The global policy with the team's overrides applied (one query)."""
+    rows = {
+        p.team_id: p for p in PoolPolicy.objects.filter(Q(team__isnull=True) | Q(team_id=team_id))
+    }
+    base = rows.get(None) or get_global_policy()
+    override = rows.get(team_id) if team_id is not None else None
+    values = {}
+    for field in POLICY_FIELDS:
+        value = getattr(override, field, None) if override is not None else None
+        values[field] = value if value is not None else getattr(base, field)
+    return EffectivePolicy(**values)
+
+
+def live_ownerships(*, now: datetime | None = None) -> QuerySet[Ownership]:
+    """Open periods whose protection has not passed. An expired claim is not live here even
+    if no job has closed it yet (rule 3: expired everywhere at once)."""
+    return Ownership.objects.filter(
+        ended_at__isnull=True, protected_until__gt=now or timezone.now()
+    )
+
+
+def get_open_ownership(*, lead_id: int) -> Ownership | None:
+    return (
+        Ownership.objects.filter(lead_id=lead_id, ended_at__isnull=True)
+        .select_related("owner")
+        .first()
+    )
+
+
+def get_live_ownership(*, lead_id: int, now: datetime | None = None) -> Ownership | None:
+    return live_ownerships(now=now).filter(lead_id=lead_id).select_related("owner").first()
+
+
+def count_live_claims(*, owner_id: int, now: datetime) -> int:
+    return live_ownerships(now=now).filter(owner_id=owner_id).count()
+
+
+def get_last_loss(*, lead_id: int, owner_id: int) -> datetime | None:
+    """When this rep last stopped owning this lead (released, expired, moved away)."""
+    return Ownership.objects.filter(
+        lead_id=lead_id, owner_id=owner_id, ended_at__isnull=False
+    ).aggregate(last=Max("ended_at"))["last"]
+
+
+def map_live_ownerships(
+    *, lead_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, Ownership]:
+    periods = live_ownerships(now=now).filter(lead_id__in=list(lead_ids)).select_related("owner")
+    return {p.lead_id: p for p in periods}
+
+
+def list_history(*, lead_id: int) -> QuerySet[OwnershipEvent]:
+    return (
+        OwnershipEvent.objects.filter(lead_id=lead_id)
+        .select_related("from_owner", "to_owner", "actor")
+        .order_by("at", "id")
+    )
+
+
+def managed_team_ids(user: User) -> set[int]:
+    if not user.is_authenticated or not user.is_manager:
+        return set()
+    cached = getattr(user, "_managed_team_ids", None)
+    if cached is None:
+        cached = set(user.managed_teams.values_list("id", flat=True))
+        user._managed_team_ids = cached
+    return cached
+
+
+def manages(manager: User, rep: User) -> bool:
+    """True when `manager` may act for `rep`: an admin, or the manager of the rep's team."""
+    if manager.is_admin:
+        return True
+    return (
+        manager.is_manager and rep.team_id is not None and rep.team_id in managed_team_ids(manager)
+    )

@@ -1,0 +1,93 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.locks import lock_user
+from accounts.models import User
+from assignments.exceptions import (
+    AlreadyOwned,
+    CannotClaim,
+    InCooldown,
+    NotOwned,
+    OwnershipConflict,
+    ReasonRequired,
+)
+from assignments.models import Ownership, OwnershipEvent
+from assignments.selectors import get_effective_policy, get_last_loss
+from crm.errors import NotFound
+from leads.locks import lock_lead
+from leads.selectors import can_manage_lead, ensure_in_pool_scope
+
+from .periods import (
+    current_period,
+    end_period,
+    ensure_below_limit,
+    record_ownership_event,
+    start_period,
+)
+
+
+def claim_lead(*, lead_id: int, actor: User) -> Ownership:
+    """Take a lead with no live owner. Returns the actor's live period (a no-op when the actor
+    already owns it). Raises AlreadyOwned, ClaimLimitReached, InCooldown."""
+    try:
+        return _claim_lead(lead_id=lead_id, actor=actor)
+    except IntegrityError as exc:
+        # The partial unique index / exclusion constraint caught what the lock should have.
+        raise OwnershipConflict() from exc
+
+
+@transaction.atomic(durable=True)
+def _claim_lead(*, lead_id: int, actor: User) -> Ownership:
+    if not (actor.is_rep or actor.is_manager):
+        raise CannotClaim()
+    # Lock order: the rep's row (claim limit) first, then the lead's row.
+    rep = lock_user(actor.pk)
+    lead = lock_lead(lead_id)
+    # A rep may try any lead of a pool they can see; who owns it is all a refusal tells.
+    ensure_in_pool_scope(user=rep, lead=lead)
+    now = timezone.now()
+    # State is read only now, under both locks.
+    period = current_period(lead=lead, now=now)
+    if period is not None:
+        if period.owner_id == rep.pk:
+            return period
+        raise AlreadyOwned(
+            owner={"id": period.owner_id, "display_name": period.owner.display_name},
+            protected_until=period.protected_until,
+        )
+    policy = get_effective_policy(team_id=rep.team_id)
+    last_loss = get_last_loss(lead_id=lead.pk, owner_id=rep.pk)
+    if last_loss is not None and last_loss + policy.cooldown > now:
+        raise InCooldown(until=last_loss + policy.cooldown)
+    ensure_below_limit(owner=rep, policy=policy, now=now)
+    period = start_period(lead=lead, owner=rep, policy=policy, now=now)
+    record_ownership_event(
+        lead=lead, kind=OwnershipEvent.Kind.CLAIM, actor=rep, to_owner_id=rep.pk, at=now
+    )
+    return period
+
+
+@transaction.atomic(durable=True)
+def release_lead(*, lead_id: int, actor: User, reason: str) -> None:
+    """Return a lead to the pool. The owner or their manager; the owner's cooldown starts."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    lead = lock_lead(lead_id)
+    ensure_in_pool_scope(user=actor, lead=lead)
+    now = timezone.now()
+    period = current_period(lead=lead, now=now)
+    if period is None:
+        raise NotOwned()
+    if not can_manage_lead(user=actor, owner=period.owner):
+        # Other reps' customers do not exist for this user (404, not 403).
+        raise NotFound()
+    end_period(period=period, kind=Ownership.EndKind.RELEASE, at=now)
+    record_ownership_event(
+        lead=lead,
+        kind=OwnershipEvent.Kind.RELEASE,
+        actor=actor,
+        from_owner_id=period.owner_id,
+        reason=reason,
+        at=now,
+    )

@@ -1,0 +1,102 @@
+"""Ownership periods and their history records. Callers hold the lead's row lock."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from accounts.models import User
+from assignments.exceptions import ClaimLimitReached
+from assignments.models import Ownership, OwnershipEvent
+from assignments.selectors import EffectivePolicy, count_live_claims, get_effective_policy
+from leads.models import Lead
+
+
+def record_ownership_event(
+    *,
+    lead: Lead,
+    kind: str,
+    actor: User | None,
+    from_owner_id: int | None = None,
+    to_owner_id: int | None = None,
+    reason: str = "",
+    details: dict | None = None,
+    at: datetime | None = None,
+) -> OwnershipEvent:
+    return OwnershipEvent.objects.create(
+        lead=lead,
+        kind=kind,
+        actor=actor,
+        from_owner_id=from_owner_id,
+        to_owner_id=to_owner_id,
+        reason=reason,
+        details=details or {},
+        at=at or timezone.now(),
+    )
+
+
+def current_period(*, lead: Lead, now: datetime) -> Ownership | None:
+    """The live period of a locked lead. A stale open period is closed here first, with its
+    `expire` record, so the expiry is recorded once and before whatever happens next."""
+    period = (
+        Ownership.objects.filter(lead=lead, ended_at__isnull=True).select_related("owner").first()
+    )
+    if period is None or period.protected_until > now:
+        return period
+    end_period(period=period, kind=Ownership.EndKind.EXPIRE, at=period.protected_until)
+    record_ownership_event(
+        lead=lead,
+        kind=OwnershipEvent.Kind.EXPIRE,
+        actor=None,
+        from_owner_id=period.owner_id,
+        details={"protected_until": period.protected_until.isoformat()},
+        at=now,
+    )
+    return None
+
+
+def end_period(*, period: Ownership, kind: str, at: datetime) -> None:
+    period.ended_at = at
+    period.end_kind = kind
+    period.save(update_fields=["ended_at", "end_kind"])
+
+
+def start_period(*, lead: Lead, owner: User, policy: EffectivePolicy, now: datetime) -> Ownership:
+    return Ownership.objects.create(
+        lead=lead, owner=owner, started_at=now, protected_until=now + policy.protection_period
+    )
+
+
+def ensure_below_limit(*, owner: User, policy: EffectivePolicy, now: datetime) -> None:
+    """Caller holds the owner's row lock, so the count cannot change under us."""
+    active = count_live_claims(owner_id=owner.pk, now=now)
+    if active >= policy.claim_limit:
+        raise ClaimLimitReached(limit=policy.claim_limit, active=active)
+
+
+def assign_new_lead(*, lead: Lead, owner: User, actor: User, now: datetime) -> Ownership:
+    """A freshly created lead gets its first owner. The caller created the lead in this
+    transaction (nobody else can see it yet) and holds the owner's row lock."""
+    policy = get_effective_policy(team_id=owner.team_id)
+    ensure_below_limit(owner=owner, policy=policy, now=now)
+    period = start_period(lead=lead, owner=owner, policy=policy, now=now)
+    record_ownership_event(
+        lead=lead,
+        kind=OwnershipEvent.Kind.ASSIGN,
+        actor=actor,
+        to_owner_id=owner.pk,
+        details={"via": "create"},
+        at=now,
+    )
+    return period
+
+
+def extend_protection_for_followup(*, period: Ownership, now: datetime) -> Ownership:
+    """A follow-up extends the owner's protection by the policy's extension, never beyond
+    start + maximum protection, and never shortens it."""
+    policy = get_effective_policy(team_id=period.owner.team_id)
+    cap = period.started_at + policy.max_protection
+    extended = min(max(period.protected_until, now) + policy.followup_extension, cap)
+    if extended > period.protected_until:
+        period.protected_until = extended
+        period.save(update_fields=["protected_until"])
+    return period

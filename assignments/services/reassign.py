@@ -1,0 +1,88 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.locks import lock_user
+from accounts.models import User
+from assignments.exceptions import (
+    AlreadyOwner,
+    InvalidTarget,
+    OutOfScope,
+    OwnershipConflict,
+    ReasonRequired,
+)
+from assignments.models import Ownership, OwnershipEvent
+from assignments.selectors import get_effective_policy, managed_team_ids
+from crm.errors import NotFound, PermissionDenied
+from leads.locks import lock_lead
+from leads.selectors import can_manage_lead, ensure_in_pool_scope
+
+from .periods import (
+    current_period,
+    end_period,
+    ensure_below_limit,
+    record_ownership_event,
+    start_period,
+)
+
+
+def reassign_lead(
+    *, lead_id: int, actor: User, to_user_id: int, reason: str, override_limit: bool = False
+) -> Ownership:
+    """A manager (within their teams) or an admin moves a lead to another rep. The new
+    owner's claim limit applies unless `override_limit`, which is recorded."""
+    try:
+        return _reassign_lead(
+            lead_id=lead_id,
+            actor=actor,
+            to_user_id=to_user_id,
+            reason=reason,
+            override_limit=override_limit,
+        )
+    except IntegrityError as exc:
+        raise OwnershipConflict() from exc
+
+
+@transaction.atomic(durable=True)
+def _reassign_lead(
+    *, lead_id: int, actor: User, to_user_id: int, reason: str, override_limit: bool
+) -> Ownership:
+    if not (actor.is_admin or actor.is_manager):
+        raise PermissionDenied()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    # Lock order: the new owner's row (claim limit) first, then the lead's row.
+    try:
+        target = lock_user(to_user_id)
+    except NotFound as exc:
+        raise InvalidTarget() from exc
+    if not (target.is_rep or target.is_manager):
+        raise InvalidTarget()
+    scope = managed_team_ids(actor)
+    if not actor.is_admin and target.team_id not in scope:
+        raise OutOfScope()
+    lead = lock_lead(lead_id)
+    ensure_in_pool_scope(user=actor, lead=lead)
+    now = timezone.now()
+    period = current_period(lead=lead, now=now)
+    if period is not None and not can_manage_lead(user=actor, owner=period.owner):
+        raise NotFound()
+    if period is not None and period.owner_id == target.pk:
+        raise AlreadyOwner()
+    policy = get_effective_policy(team_id=target.team_id)
+    if not override_limit:
+        ensure_below_limit(owner=target, policy=policy, now=now)
+    if period is not None:
+        end_period(period=period, kind=Ownership.EndKind.REASSIGN, at=now)
+    new_period = start_period(lead=lead, owner=target, policy=policy, now=now)
+    record_ownership_event(
+        lead=lead,
+        kind=OwnershipEvent.Kind.REASSIGN,
+        actor=actor,
+        from_owner_id=period.owner_id if period else None,
+        to_owner_id=target.pk,
+        reason=reason,
+        details={"override_limit": bool(override_limit)},
+        at=now,
+    )
+    return new_period

@@ -1,0 +1,78 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm.api.pagination import NewestFirstPagination
+from leads import selectors, services
+from leads.filters import LeadFilter
+
+from .serializers import FollowUpInput, FollowUpOutput, LeadInput, LeadOutput
+
+SCOPE_PARAM = OpenApiParameter(
+    "scope", OpenApiTypes.STR, enum=list(selectors.SCOPES), default="all"
+)
+
+
+class LeadListCreateApi(APIView):
+    @extend_schema(
+        parameters=[SCOPE_PARAM, LeadFilter],
+        responses=LeadOutput(many=True),
+    )
+    def get(self, request):
+        scope = request.query_params.get("scope", "all")
+        if scope not in selectors.SCOPES:
+            raise serializers.ValidationError(
+                {"scope": [serializers.ErrorDetail(_("Unknown scope."), code="invalid_choice")]}
+            )
+        leads = selectors.list_leads_visible_to(user=request.user, scope=scope)
+        filters = LeadFilter(request.query_params, queryset=leads)
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        paginator = NewestFirstPagination()
+        page = paginator.paginate_queryset(
+            filters.qs.select_related("created_by").prefetch_related("contacts"), request, self
+        )
+        selectors.attach_live_ownership(page)
+        data = LeadOutput(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=LeadInput, responses={201: LeadOutput})
+    def post(self, request):
+        data = LeadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        lead = services.create_lead(
+            actor=request.user,
+            owner_id=values.pop("owner"),
+            pool_team_id=values.pop("pool_team"),
+            **values,
+        )
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead.pk)
+        return Response(
+            LeadOutput(lead, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class LeadDetailApi(APIView):
+    @extend_schema(responses=LeadOutput)
+    def get(self, request, lead_id: int):
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
+        return Response(LeadOutput(lead, context={"request": request}).data)
+
+
+class LeadFollowUpsApi(APIView):
+    @extend_schema(responses=FollowUpOutput(many=True))
+    def get(self, request, lead_id: int):
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
+        followups = lead.followups.select_related("author").order_by("occurred_at", "id")
+        return Response({"results": FollowUpOutput(followups, many=True).data, "next": None})
+
+    @extend_schema(request=FollowUpInput, responses={201: FollowUpOutput})
+    def post(self, request, lead_id: int):
+        data = FollowUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        followup = services.log_followup(lead_id=lead_id, actor=request.user, **data.validated_data)
+        return Response(FollowUpOutput(followup).data, status=status.HTTP_201_CREATED)

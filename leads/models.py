@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Lead(models.Model):
+    """One real-world customer: the unit of ownership. Who owns it lives in
+    `assignments.Ownership`, a narrow table, so that claims do not rewrite this wide row."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        QUALIFIED = "qualified", _("Qualified")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    class Size(models.TextChoices):
+        MICRO = "1-9", _("1–9 employees")
+        SMALL = "10-49", _("10–49 employees")
+        MEDIUM = "50-249", _("50–249 employees")
+        LARGE = "250-999", _("250–999 employees")
+        ENTERPRISE = "1000+", _("1000+ employees")
+
+    company_name = models.CharField(_("company name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    industry = models.CharField(_("industry"), max_length=80, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
+    source = models.CharField(_("source"), max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    # The pool a lead returns to: a team's own pool, or the public pool when empty.
+    pool_team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("pool"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pool_leads",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        indexes = [
+            models.Index(fields=["province", "city"]),
+            models.Index(fields=["industry"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.company_name
+
+
+class Contact(models.Model):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FollowUp(models.Model):
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        VISIT = "visit", _("Visit")
+        MEETING = "meeting", _("Meeting")
+        EMAIL = "email", _("E-mail")
+        CHAT = "chat", _("Chat")
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="followups")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("note"))
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_at = models.DateField(_("next step date"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["lead", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
