@@ -9,3 +9,12 @@ from .base import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# One test database per test process, so that several runs on one machine (a developer's
+# suite beside a benchmark or a second checkout) never share or drop each other's database.
+_default = DATABASES["default"]  # noqa: F405
+_default.setdefault("TEST", {})
+if _default["ENGINE"].endswith("sqlite3"):
+    _default["TEST"]["NAME"] = str(VAR_DIR / f"test_noclash_{os.getpid()}.sqlite3")  # noqa: F405
+else:
+    _default["TEST"]["NAME"] = f"test_{_default['NAME']}_{os.getpid()}"
