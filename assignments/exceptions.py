@@ -1,24 +1,50 @@
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.errors import DomainError
 
 
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 class AlreadyOwned(DomainError):
     code = "already_owned"
     status = 409
-    default_message = _("Someone else owns this customer.")
+
+    def __init__(self, *, owner: dict, protected_until: datetime) -> None:
+        message = gettext("Already claimed by %(owner)s (protected until %(until)s).") % {
+            "owner": owner["display_name"],
+            "until": _when(protected_until),
+        }
+        super().__init__(message, owner=owner, protected_until=protected_until)
 
 
 class ClaimLimitReached(DomainError):
     code = "claim_limit_reached"
     status = 409
-    default_message = _("You hold as many customers as your claim limit allows.")
+
+    def __init__(self, *, limit: int, active: int) -> None:
+        message = gettext(
+            "Claim limit reached: %(active)s of %(limit)s customers held. "
+            "Release one or follow up to close a deal first."
+        ) % {"active": active, "limit": limit}
+        super().__init__(message, limit=limit, active=active)
 
 
 class InCooldown(DomainError):
     code = "in_cooldown"
     status = 409
-    default_message = _("You recently lost or released this customer and cannot claim it yet.")
+
+    def __init__(self, *, until: datetime) -> None:
+        message = gettext(
+            "You recently released or lost this customer; you can claim it again after %(until)s."
+        ) % {"until": _when(until)}
+        super().__init__(message, until=until)
 
 
 class NotOwned(DomainError):

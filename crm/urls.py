@@ -12,5 +12,6 @@ api_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("leads/", include("leads.urls")),
     path("", include("accounts.urls")),
 ]

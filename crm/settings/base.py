@@ -179,6 +179,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "FollowUpKindEnum": "leads.models.FollowUp.Kind",
+        "OwnershipEventKindEnum": "assignments.models.OwnershipEvent.Kind",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

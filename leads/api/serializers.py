@@ -1,4 +1,6 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
@@ -85,10 +87,12 @@ class LeadOutput(serializers.ModelSerializer):
             return None
         return {"id": period.owner_id, "display_name": period.owner.display_name}
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_claimed_at(self, lead):
         period = self._period(lead)
         return serializers.DateTimeField().to_representation(period.started_at) if period else None
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_protected_until(self, lead):
         period = self._period(lead)
         return (

@@ -8,17 +8,24 @@ from rest_framework.views import APIView
 from crm.api.pagination import NewestFirstPagination
 from leads import selectors, services
 from leads.filters import LeadFilter
+from leads.models import Lead
 
 from .serializers import FollowUpInput, FollowUpOutput, LeadInput, LeadOutput
 
-SCOPE_PARAM = OpenApiParameter(
-    "scope", OpenApiTypes.STR, enum=list(selectors.SCOPES), default="all"
-)
+LIST_PARAMS = [
+    OpenApiParameter("scope", OpenApiTypes.STR, enum=list(selectors.SCOPES), default="all"),
+    OpenApiParameter("q", OpenApiTypes.STR, description="company name, website or credit code"),
+    OpenApiParameter("province", OpenApiTypes.STR),
+    OpenApiParameter("city", OpenApiTypes.STR),
+    OpenApiParameter("industry", OpenApiTypes.STR),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=[s.value for s in Lead.Status]),
+    OpenApiParameter("page_size", OpenApiTypes.INT),
+]
 
 
 class LeadListCreateApi(APIView):
     @extend_schema(
-        parameters=[SCOPE_PARAM, LeadFilter],
+        parameters=LIST_PARAMS,
         responses=LeadOutput(many=True),
     )
     def get(self, request):

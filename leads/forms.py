@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .models import FollowUp, Lead
+
+
+class LeadForm(forms.Form):
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    province = forms.CharField(label=_("Province"), max_length=50, required=False)
+    city = forms.CharField(label=_("City"), max_length=50, required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=80, required=False)
+    size = forms.ChoiceField(
+        label=_("Size"), choices=[("", "—")] + Lead.Size.choices, required=False
+    )
+    source = forms.CharField(label=_("Source"), max_length=80, required=False)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=100, required=False)
+    contact_title = forms.CharField(label=_("Contact title"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+
+    def clean_company_name(self):
+        value = self.cleaned_data["company_name"].strip()
+        if not value:
+            raise forms.ValidationError(_("Please enter the company name."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        has_detail = (
+            data.get("contact_phone") or data.get("contact_email") or data.get("contact_title")
+        )
+        if has_detail and not data.get("contact_name"):
+            self.add_error("contact_name", _("Please name the contact."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        contact = {
+            "name": data.pop("contact_name"),
+            "title": data.pop("contact_title"),
+            "phone": data.pop("contact_phone"),
+            "email": data.pop("contact_email"),
+        }
+        data["contacts"] = [contact] if contact["name"] else []
+        return data
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FollowUp.Kind.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    next_step = forms.CharField(label=_("Next step"), max_length=200, required=False)
+    next_step_at = forms.DateField(
+        label=_("Next step date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class ReassignForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+    override_limit = forms.BooleanField(label=_("Override the claim limit"), required=False)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["to"].queryset = candidates
