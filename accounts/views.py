@@ -20,8 +20,15 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
+    from assignments.selectors import get_claim_summary
+
     return render(
-        request, "accounts/home.html", {"managed_teams": request.user.managed_teams.all()}
+        request,
+        "accounts/home.html",
+        {
+            "managed_teams": request.user.managed_teams.all(),
+            "summary": get_claim_summary(user=request.user),
+        },
     )
 
 

@@ -101,3 +101,21 @@ def manages(manager: User, rep: User) -> bool:
     return (
         manager.is_manager and rep.team_id is not None and rep.team_id in managed_team_ids(manager)
     )
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    active: int
+    limit: int
+    expiring_soon: int
+
+
+def get_claim_summary(*, user: User, now: datetime | None = None) -> ClaimSummary:
+    """What a rep sees first: claims held against the limit, and how many run out within 24 h."""
+    now = now or timezone.now()
+    mine = live_ownerships(now=now).filter(owner=user)
+    return ClaimSummary(
+        active=mine.count(),
+        limit=get_effective_policy(team_id=user.team_id).claim_limit,
+        expiring_soon=mine.filter(protected_until__lte=now + timedelta(hours=24)).count(),
+    )

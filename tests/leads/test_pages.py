@@ -143,3 +143,16 @@ def test_new_customer_page_creates_an_owned_lead(client, rep):
     )
     bad = client.post("/leads/new/", {"company_name": " "})
     assert bad.status_code == 400
+
+
+def test_admin_can_read_but_never_edit_ownership_history(client, admin_user, rep, make_lead):
+    lead = make_lead(actor=rep)
+    event = OwnershipEvent.objects.get(lead=lead)
+    client.force_login(admin_user)
+    assert client.get("/admin/assignments/ownershipevent/").status_code == 200
+    page = client.get(f"/admin/assignments/ownershipevent/{event.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="reason"' not in page.content.decode()  # read-only view
+    assert client.post(f"/admin/assignments/ownershipevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert OwnershipEvent.objects.filter(pk=event.pk).exists()
+    assert client.get(f"/admin/leads/lead/{lead.pk}/change/").status_code == 200
