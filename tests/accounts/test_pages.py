@@ -81,8 +81,18 @@ def test_logout_is_post_only_and_ends_the_session(client, rep):
 
 
 def test_seed_demo_is_idempotent_and_logins_work(client):
+    from assignments.models import Ownership, OwnershipEvent
+    from leads.models import Lead
+
     call_command("seed_demo")
+    leads, owned = Lead.objects.count(), Ownership.objects.filter(ended_at__isnull=True).count()
+    events = OwnershipEvent.objects.count()
     call_command("seed_demo")
+    assert Lead.objects.count() == leads >= 450
+    assert Ownership.objects.filter(ended_at__isnull=True).count() == owned >= 50
+    assert OwnershipEvent.objects.count() == events
+    assert Lead.objects.filter(company_name__contains="有限公司").exists()
+    assert Lead.objects.filter(company_name__contains="Ltd").exists()
     assert User.objects.filter(role=User.Role.REP).count() == 8
     assert User.objects.filter(role=User.Role.MANAGER).count() == 2
     assert User.objects.filter(role=User.Role.ADMIN).count() == 1

@@ -7,7 +7,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo")
+    call_command("seed_demo", "--no-leads")
 
 
 def test_demo_rep_logs_in_and_sees_their_name(page, live_server, login, demo):

@@ -37,8 +37,19 @@ def _upsert_user(username: str, *, password: str, **fields) -> User:
 class Command(BaseCommand):
     help = "Create or reset the demo users and teams (idempotent)."
 
-    @transaction.atomic
+    def add_arguments(self, parser):
+        parser.add_argument("--no-leads", action="store_true", help="Only the users and teams.")
+
     def handle(self, *args, **options):
+        teams = self.seed_users()
+        # Leads go through the services, each its own durable transaction, so they run after
+        # the users are committed, outside any atomic block.
+        if not options["no_leads"]:
+            self.seed_leads(teams=teams)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    @transaction.atomic
+    def seed_users(self) -> list[Team]:
         _upsert_user(
             "admin", password=ADMIN_PASSWORD, role=User.Role.ADMIN, display_name="系统管理员 Admin"
         )
@@ -63,8 +74,16 @@ class Command(BaseCommand):
                 display_name=display_name,
                 team=teams[team_index],
             )
-        self.after_users(teams=teams)
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        return teams
 
-    def after_users(self, *, teams: list[Team]) -> None:
-        """Later parts of the demo (leads) hook in here."""
+    def seed_leads(self, *, teams: list[Team]) -> None:
+        """Demo leads (see `leads.demo`): ~500 pool leads, some claimed and followed up by the
+        reps, through the services. Leads that already exist are not created again."""
+        from leads.demo import seed_demo_leads
+
+        admin = User.objects.get(username="admin")
+        by_username = {
+            u.username: u for u in User.objects.filter(username__in=[r[0] for r in REPS])
+        }
+        reps = [by_username[username] for username, _name, _team in REPS]
+        seed_demo_leads(admin=admin, teams=teams, reps=reps, log=self.stdout.write)
