@@ -34,6 +34,16 @@ def ensure_in_pool_scope(*, user: User, lead: Lead) -> None:
     raise NotFound()
 
 
+def ensure_can_work(*, user: User, lead: Lead, period: Ownership | None) -> None:
+    """Who may act on a lead: when owned, the owner, their manager or an admin (others get
+    404: another rep's customer does not exist for them); in the pool, whoever sees that pool.
+    Ownership comes first, so an owner can always work a lead that sits in another team's pool."""
+    if period is None:
+        ensure_in_pool_scope(user=user, lead=lead)
+    elif not can_manage_lead(user=user, owner=period.owner):
+        raise NotFound()
+
+
 def can_manage_lead(*, user: User, owner: User) -> bool:
     """The owner themself, the owner's manager, or an admin."""
     return owner.pk == user.pk or manages(user, owner)

@@ -14,7 +14,7 @@ from crm.errors import NotFound, PermissionDenied
 from .exceptions import FollowUpInFuture
 from .locks import lock_lead
 from .models import Contact, FollowUp, Lead
-from .selectors import can_manage_lead, ensure_in_pool_scope
+from .selectors import ensure_can_work
 
 LEAD_FIELDS = (
     "company_name",
@@ -119,15 +119,13 @@ def log_followup(
 ) -> FollowUp:
     """Only the owner (or their manager) logs a follow-up; it extends the protection."""
     lead = lock_lead(lead_id)
-    ensure_in_pool_scope(user=actor, lead=lead)
     now = timezone.now()
     if occurred_at is not None and occurred_at > now + CLOCK_SKEW:
         raise FollowUpInFuture()
     period = current_period(lead=lead, now=now)
+    ensure_can_work(user=actor, lead=lead, period=period)
     if period is None:
         raise NotOwned()
-    if not can_manage_lead(user=actor, owner=period.owner):
-        raise NotFound()
     followup = FollowUp.objects.create(
         lead=lead,
         author=actor,

@@ -13,9 +13,8 @@ from assignments.exceptions import (
 )
 from assignments.models import Ownership, OwnershipEvent
 from assignments.selectors import get_effective_policy, get_last_loss
-from crm.errors import NotFound
 from leads.locks import lock_lead
-from leads.selectors import can_manage_lead, ensure_in_pool_scope
+from leads.selectors import ensure_can_work, ensure_in_pool_scope
 
 from .periods import (
     current_period,
@@ -43,14 +42,15 @@ def _claim_lead(*, lead_id: int, actor: User) -> Ownership:
     # Lock order: the rep's row (claim limit) first, then the lead's row.
     rep = lock_user(actor.pk)
     lead = lock_lead(lead_id)
-    # A rep may try any lead of a pool they can see; who owns it is all a refusal tells.
-    ensure_in_pool_scope(user=rep, lead=lead)
     now = timezone.now()
     # State is read only now, under both locks.
     period = current_period(lead=lead, now=now)
     if period is not None:
         if period.owner_id == rep.pk:
             return period
+    # A rep may try any lead of a pool they can see; who owns it is all a refusal tells.
+    ensure_in_pool_scope(user=rep, lead=lead)
+    if period is not None:
         raise AlreadyOwned(
             owner={"id": period.owner_id, "display_name": period.owner.display_name},
             protected_until=period.protected_until,
@@ -74,14 +74,11 @@ def release_lead(*, lead_id: int, actor: User, reason: str) -> None:
     if not reason:
         raise ReasonRequired()
     lead = lock_lead(lead_id)
-    ensure_in_pool_scope(user=actor, lead=lead)
     now = timezone.now()
     period = current_period(lead=lead, now=now)
+    ensure_can_work(user=actor, lead=lead, period=period)
     if period is None:
         raise NotOwned()
-    if not can_manage_lead(user=actor, owner=period.owner):
-        # Other reps' customers do not exist for this user (404, not 403).
-        raise NotFound()
     end_period(period=period, kind=Ownership.EndKind.RELEASE, at=now)
     record_ownership_event(
         lead=lead,

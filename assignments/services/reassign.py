@@ -14,7 +14,7 @@ from assignments.models import Ownership, OwnershipEvent
 from assignments.selectors import get_effective_policy, managed_team_ids
 from crm.errors import NotFound, PermissionDenied
 from leads.locks import lock_lead
-from leads.selectors import can_manage_lead, ensure_in_pool_scope
+from leads.selectors import ensure_can_work
 
 from .periods import (
     current_period,
@@ -62,11 +62,9 @@ def _reassign_lead(
     if not actor.is_admin and target.team_id not in scope:
         raise OutOfScope()
     lead = lock_lead(lead_id)
-    ensure_in_pool_scope(user=actor, lead=lead)
     now = timezone.now()
     period = current_period(lead=lead, now=now)
-    if period is not None and not can_manage_lead(user=actor, owner=period.owner):
-        raise NotFound()
+    ensure_can_work(user=actor, lead=lead, period=period)
     if period is not None and period.owner_id == target.pk:
         raise AlreadyOwner()
     policy = get_effective_policy(team_id=target.team_id)
