@@ -18,7 +18,6 @@ from tests.conftest import expire_claim, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def run_together(calls):
     """Run each zero-argument callable in its own thread, all released at one instant.
     Returns the outcome of each: the return value, or the DomainError code."""
@@ -54,7 +53,11 @@ def open_periods(lead_id):
 
 
 def event_kinds(lead_id):
-    return list(OwnershipEvent.objects.filter(lead_id=lead_id).order_by("at", "id").values_list("kind", flat=True))
+    return list(
+        OwnershipEvent.objects.filter(lead_id=lead_id)
+        .order_by("at", "id")
+        .values_list("kind", flat=True)
+    )
 
 
 @pytest.fixture
@@ -64,7 +67,9 @@ def reps(team, manager):
 
 def test_fifty_reps_claim_one_lead_one_winner(reps, make_lead):
     lead = make_lead()
-    outcomes = run_together([lambda r=r: ownership.claim_lead(lead_id=lead.pk, actor=r) for r in reps])
+    outcomes = run_together(
+        [lambda r=r: ownership.claim_lead(lead_id=lead.pk, actor=r) for r in reps]
+    )
     assert codes(outcomes) == {"ok": 1, "already_owned": 49}, outcomes
     assert open_periods(lead.pk) == 1
     assert event_kinds(lead.pk) == ["claim"]
@@ -72,10 +77,14 @@ def test_fifty_reps_claim_one_lead_one_winner(reps, make_lead):
     assert Ownership.objects.get(lead=lead).owner_id == winner.owner_id
 
 
-def test_one_rep_with_limit_five_claims_twenty_leads_at_once_gets_exactly_five(rep, make_lead, set_policy):
+def test_one_rep_with_limit_five_claims_twenty_leads_at_once_gets_exactly_five(
+    rep, make_lead, set_policy
+):
     set_policy(claim_limit=5)
     leads = [make_lead() for _ in range(20)]
-    outcomes = run_together([lambda lead=lead: ownership.claim_lead(lead_id=lead.pk, actor=rep) for lead in leads])
+    outcomes = run_together(
+        [lambda lead=lead: ownership.claim_lead(lead_id=lead.pk, actor=rep) for lead in leads]
+    )
     assert codes(outcomes) == {"ok": 5, "claim_limit_reached": 15}, outcomes
     assert Ownership.objects.filter(owner=rep, ended_at__isnull=True).count() == 5
     assert OwnershipEvent.objects.filter(to_owner=rep, kind="claim").count() == 5
@@ -84,7 +93,10 @@ def test_one_rep_with_limit_five_claims_twenty_leads_at_once_gets_exactly_five(r
 def test_two_tabs_creating_leads_cannot_pass_the_limit(rep, set_policy):
     set_policy(claim_limit=3)
     outcomes = run_together(
-        [lambda i=i: lead_services.create_lead(actor=rep, company_name=f"Tab {i}") for i in range(10)]
+        [
+            lambda i=i: lead_services.create_lead(actor=rep, company_name=f"Tab {i}")
+            for i in range(10)
+        ]
     )
     assert codes(outcomes) == {"ok": 3, "claim_limit_reached": 7}, outcomes
     assert Ownership.objects.filter(owner=rep, ended_at__isnull=True).count() == 3
@@ -119,7 +131,9 @@ def test_claim_racing_followup_of_a_live_owner(rep, teammate, make_lead):
     before = Ownership.objects.get(lead=lead).protected_until
     outcomes = run_together(
         [
-            lambda: lead_services.log_followup(lead_id=lead.pk, actor=rep, kind="call", note="still on it"),
+            lambda: lead_services.log_followup(
+                lead_id=lead.pk, actor=rep, kind="call", note="still on it"
+            ),
             lambda: ownership.claim_lead(lead_id=lead.pk, actor=teammate),
         ]
     )
@@ -135,7 +149,9 @@ def test_claim_racing_followup_after_expiry_records_expiry_once(rep, teammate, m
     expire_claim(lead.pk)
     outcomes = run_together(
         [
-            lambda: lead_services.log_followup(lead_id=lead.pk, actor=rep, kind="call", note="too late"),
+            lambda: lead_services.log_followup(
+                lead_id=lead.pk, actor=rep, kind="call", note="too late"
+            ),
             lambda: ownership.claim_lead(lead_id=lead.pk, actor=teammate),
         ]
     )
@@ -151,7 +167,9 @@ def test_claim_racing_followup_after_expiry_records_expiry_once(rep, teammate, m
 def test_expired_claim_raced_by_many_reps_expires_once_and_has_one_winner(reps, rep, make_lead):
     lead = make_lead(actor=rep)
     expire_claim(lead.pk)
-    outcomes = run_together([lambda r=r: ownership.claim_lead(lead_id=lead.pk, actor=r) for r in reps[:20]])
+    outcomes = run_together(
+        [lambda r=r: ownership.claim_lead(lead_id=lead.pk, actor=r) for r in reps[:20]]
+    )
     assert codes(outcomes) == {"ok": 1, "already_owned": 19}, outcomes
     assert event_kinds(lead.pk) == ["assign", "expire", "claim"]
     assert open_periods(lead.pk) == 1
@@ -161,7 +179,9 @@ def test_reassign_racing_claims(reps, manager, teammate, make_lead):
     lead = make_lead()
     calls = [lambda r=r: ownership.claim_lead(lead_id=lead.pk, actor=r) for r in reps[:10]]
     calls.append(
-        lambda: ownership.reassign_lead(lead_id=lead.pk, actor=manager, to_user_id=teammate.pk, reason="VIP")
+        lambda: ownership.reassign_lead(
+            lead_id=lead.pk, actor=manager, to_user_id=teammate.pk, reason="VIP"
+        )
     )
     outcomes = run_together(calls)
     assert not [o for o in outcomes if o[0] == "crash"], outcomes

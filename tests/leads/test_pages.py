@@ -153,6 +153,11 @@ def test_admin_can_read_but_never_edit_ownership_history(client, admin_user, rep
     page = client.get(f"/admin/assignments/ownershipevent/{event.pk}/change/")
     assert page.status_code == 200
     assert 'name="reason"' not in page.content.decode()  # read-only view
-    assert client.post(f"/admin/assignments/ownershipevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/assignments/ownershipevent/{event.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert OwnershipEvent.objects.filter(pk=event.pk).exists()
     assert client.get(f"/admin/leads/lead/{lead.pk}/change/").status_code == 200
