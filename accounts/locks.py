@@ -1,8 +1,9 @@
+from django.db import connection
 from django.db.models import QuerySet
 
 from crm.errors import NotFound
 
-from .models import User
+from .models import Notification, User
 
 
 def lock_user(user_id: int) -> User:
@@ -17,3 +18,14 @@ def lock_user(user_id: int) -> User:
 
 def _lockable() -> QuerySet[User]:
     return User.objects.select_for_update(no_key=True, of=("self",))
+
+
+def lock_pending_notifications(batch_size: int) -> list[Notification]:
+    """A batch of the outbox for one sender. SKIP LOCKED: two senders at once take disjoint
+    batches instead of waiting or sending twice (SQLite serialises them anyway)."""
+    pending = Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).order_by(
+        "id"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        pending = pending.select_for_update(skip_locked=True, of=("self",))
+    return list(pending.select_related("user", "lead")[:batch_size])

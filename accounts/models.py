@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +50,8 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Notification kinds this user does not want by e-mail (they still appear in the app).
+    email_muted_kinds = models.JSONField(_("e-mail muted for"), default=list, blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=16,
@@ -87,3 +90,60 @@ class User(AbstractUser):
     @property
     def is_rep(self) -> bool:
         return self.is_active and self.role == self.Role.REP
+
+
+class Notification(models.Model):
+    """The outbox and the in-app inbox at once: written in the same transaction as the event
+    it reports, shown in the app straight away, e-mailed later by a periodic job. Nothing is
+    lost when the broker is down: the row is the message."""
+
+    class Kind(models.TextChoices):
+        CLAIM_EXPIRED = "claim_expired", _("Claim expired")
+        EXPIRY_REMINDER = "expiry_reminder", _("Claim about to expire")
+        EXPIRY_ESCALATION = "expiry_escalation", _("A rep's claim is about to expire")
+        REASSIGNED = "reassigned", _("Customer reassigned")
+        TRANSFER_DECIDED = "transfer_decided", _("Transfer request decided")
+        DISPUTE_DECIDED = "dispute_decided", _("Dispute decided")
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    # Makes "once per claim and threshold" a database fact: a second insert is ignored.
+    dedupe_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(
+        max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(email_status="pending"),
+                name="notification_email_pending",
+            ),
+            models.Index(fields=["user", "created_at"], name="notification_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.user}"

@@ -39,10 +39,13 @@ def get_effective_policy(*, team_id: int | None) -> EffectivePolicy:
 
 
 def live_ownerships(*, now: datetime | None = None) -> QuerySet[Ownership]:
-    """Open periods whose protection has not passed. An expired claim is not live here even
-    if no job has closed it yet (rule 3: expired everywhere at once)."""
-    return Ownership.objects.filter(
-        ended_at__isnull=True, protected_until__gt=now or timezone.now()
+    """Open periods whose protection has not passed (or whose customer is won: never
+    recycled). An expired claim is not live here even if no job has closed it yet (rule 3:
+    expired everywhere at once)."""
+    from leads.models import Lead
+
+    return Ownership.objects.filter(ended_at__isnull=True).filter(
+        Q(protected_until__gt=now or timezone.now()) | Q(lead__status=Lead.Status.WON)
     )
 
 

@@ -15,7 +15,7 @@ NAV_ITEMS = [
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "unread_notifications": 0}
     items = []
     current = request.resolver_match.view_name if request.resolver_match else ""
     for name, label, roles in NAV_ITEMS:
@@ -26,4 +26,6 @@ def navigation(request):
         except NoReverseMatch:  # a page not installed yet is simply not shown
             continue
         items.append({"url": url, "label": label, "active": current == name})
-    return {"nav_items": items}
+    from accounts.notifications import count_unread
+
+    return {"nav_items": items, "unread_notifications": count_unread(user=user)}

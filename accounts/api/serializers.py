@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import Team, User
+from accounts.models import Notification, Team, User
 
 
 class TokenInput(serializers.Serializer):
@@ -120,3 +120,26 @@ class TeamInput(serializers.Serializer):
                 _("The manager must have the manager role."), code="not_a_manager"
             )
         return value
+
+
+class NotificationOutput(serializers.ModelSerializer):
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "lead", "text", "payload", "created_at", "read_at"]
+
+    def get_text(self, notification) -> str:
+        from accounts.notifications import describe
+
+        return describe(notification)
+
+
+class MarkReadInput(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=1000)
+
+
+class EmailPreferencesSerializer(serializers.Serializer):
+    email_muted_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Notification.Kind.choices), allow_empty=True
+    )

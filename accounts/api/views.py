@@ -5,10 +5,21 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import notifications, selectors, services
+from crm.api.pagination import NewestFirstPagination
 
 from .permissions import IsAdminRole
-from .serializers import MeOutput, TeamInput, TeamOutput, TokenInput, UserInput, UserOutput
+from .serializers import (
+    EmailPreferencesSerializer,
+    MarkReadInput,
+    MeOutput,
+    NotificationOutput,
+    TeamInput,
+    TeamOutput,
+    TokenInput,
+    UserInput,
+    UserOutput,
+)
 
 
 class TokenObtainApi(APIView):
@@ -70,3 +81,52 @@ class TeamListCreateApi(APIView):
         data.is_valid(raise_exception=True)
         team = services.create_team(actor=request.user, **data.validated_data)
         return Response(TeamOutput(team).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationListApi(APIView):
+    """The signed-in user's notifications, newest first; `?unread=1` for unread only."""
+
+    @extend_schema(responses=NotificationOutput(many=True))
+    def get(self, request):
+        items = notifications.list_notifications(user=request.user)
+        if request.query_params.get("unread") in ("1", "true"):
+            items = items.filter(read_at__isnull=True)
+        paginator = NewestFirstPagination()
+        page = paginator.paginate_queryset(items, request, self)
+        body = {
+            "results": NotificationOutput(page, many=True).data,
+            "next": paginator.get_next_link(),
+            "unread": notifications.count_unread(user=request.user),
+        }
+        return Response(body)
+
+
+class NotificationReadApi(APIView):
+    """Mark `ids` (or, without ids, all) of your notifications as read."""
+
+    @extend_schema(
+        request=MarkReadInput,
+        responses=inline_serializer("MarkReadOutput", {"marked": serializers.IntegerField()}),
+    )
+    def post(self, request):
+        data = MarkReadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = notifications.mark_read(
+            user=request.user, notification_ids=data.validated_data.get("ids")
+        )
+        return Response({"marked": marked})
+
+
+class NotificationPreferencesApi(APIView):
+    @extend_schema(responses=EmailPreferencesSerializer)
+    def get(self, request):
+        return Response({"email_muted_kinds": request.user.email_muted_kinds})
+
+    @extend_schema(request=EmailPreferencesSerializer, responses=EmailPreferencesSerializer)
+    def put(self, request):
+        data = EmailPreferencesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notifications.set_email_muted_kinds(
+            user=request.user, kinds=data.validated_data["email_muted_kinds"]
+        )
+        return Response({"email_muted_kinds": request.user.email_muted_kinds})

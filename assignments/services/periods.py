@@ -4,7 +4,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Notification, User
+from accounts.notifications import NewNotification, notify
 from assignments.exceptions import ClaimLimitReached
 from assignments.models import Ownership, OwnershipEvent
 from assignments.selectors import EffectivePolicy, count_live_claims, get_effective_policy
@@ -50,6 +51,21 @@ def current_period(*, lead: Lead, now: datetime) -> Ownership | None:
         from_owner_id=period.owner_id,
         details={"protected_until": period.protected_until.isoformat()},
         at=now,
+    )
+    # Same dedupe key as the recycling job: the owner hears of the loss once.
+    notify(
+        [
+            NewNotification(
+                user_id=period.owner_id,
+                kind=Notification.Kind.CLAIM_EXPIRED,
+                lead_id=lead.pk,
+                payload={
+                    "company": lead.company_name,
+                    "protected_until": period.protected_until.isoformat(),
+                },
+                dedupe_key=f"expired:{period.pk}",
+            )
+        ]
     )
     return None
 

@@ -2,7 +2,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.locks import lock_user
-from accounts.models import User
+from accounts.models import Notification, User
+from accounts.notifications import NewNotification, notify
 from assignments.exceptions import (
     AlreadyOwner,
     InvalidTarget,
@@ -82,5 +83,17 @@ def _reassign_lead(
         reason=reason,
         details={"override_limit": bool(override_limit)},
         at=now,
+    )
+    payload = {
+        "company": lead.company_name,
+        "from": period.owner.display_name if period else "",
+        "to": target.display_name,
+    }
+    recipients = {target.pk} | ({period.owner_id} if period else set())
+    notify(
+        NewNotification(
+            user_id=user_id, kind=Notification.Kind.REASSIGNED, lead_id=lead.pk, payload=payload
+        )
+        for user_id in recipients - {actor.pk}
     )
     return new_period

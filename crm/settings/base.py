@@ -5,6 +5,7 @@
 With `DEBUG` off the process refuses to start without `SECRET_KEY` and `ALLOWED_HOSTS`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_celery_beat",
     "accounts",
     "leads",
     "assignments",
@@ -195,13 +197,14 @@ else:
     # once, so every task must be re-derivable from the database (which it is: periodic jobs
     # re-scan the database rather than trust messages).
     _broker_dir = VAR_DIR / "celery-broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -212,8 +215,21 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Periodic jobs live in the database (django-celery-beat): admins change intervals in the
+# admin. Run exactly one beat.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Claim lifecycle jobs -----------------------------------------------------------------
+# Defaults for the periodic jobs created at migrate time (changeable later in the admin).
+RECYCLE_INTERVAL_SECONDS = env.int("RECYCLE_INTERVAL_SECONDS", default=60)
+REMINDER_INTERVAL_SECONDS = env.int("REMINDER_INTERVAL_SECONDS", default=300)
+DELIVERY_INTERVAL_SECONDS = env.int("DELIVERY_INTERVAL_SECONDS", default=60)
+RECYCLE_BATCH_SIZE = env.int("RECYCLE_BATCH_SIZE", default=1000)
+# The owner is reminded this long before the claim expires; their manager a bit later.
+CLAIM_REMINDER_BEFORE = timedelta(hours=env.int("CLAIM_REMINDER_HOURS", default=48))
+CLAIM_ESCALATION_BEFORE = timedelta(hours=env.int("CLAIM_ESCALATION_HOURS", default=24))
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

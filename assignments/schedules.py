@@ -1,0 +1,34 @@
+"""Default periodic jobs, stored with django-celery-beat so an admin can change an interval
+in the admin (Periodic tasks) without a deploy. Created once; never overwritten here."""
+
+from django.conf import settings
+
+JOBS = [
+    (
+        "Recycle expired claims",
+        "assignments.tasks.recycle_stale_claims_task",
+        "RECYCLE_INTERVAL_SECONDS",
+    ),
+    (
+        "Claim expiry reminders",
+        "assignments.tasks.send_expiry_reminders_task",
+        "REMINDER_INTERVAL_SECONDS",
+    ),
+    (
+        "Deliver notification e-mails",
+        "accounts.tasks.deliver_notifications_task",
+        "DELIVERY_INTERVAL_SECONDS",
+    ),
+]
+
+
+def ensure_periodic_tasks(**kwargs) -> None:
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    for name, task, setting in JOBS:
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        every, _created = IntervalSchedule.objects.get_or_create(
+            every=getattr(settings, setting), period=IntervalSchedule.SECONDS
+        )
+        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": every})

@@ -1,0 +1,72 @@
+"""Reminders before recycling (到期提醒): the owner at one threshold, the owner's manager at a
+later one; each once per claim and threshold (a unique dedupe key), however often it runs."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Notification
+from accounts.notifications import NewNotification, notify
+from assignments.models import Ownership
+from leads.models import Lead
+
+
+@transaction.atomic
+def send_expiry_reminders(*, now: datetime | None = None) -> int:
+    """Queue due reminders and escalations; returns how many new ones were stored."""
+    now = now or timezone.now()
+    due = (
+        Ownership.objects.filter(
+            ended_at__isnull=True,
+            protected_until__gt=now,
+            protected_until__lte=now + settings.CLAIM_REMINDER_BEFORE,
+        )
+        .exclude(lead__status=Lead.Status.WON)
+        .values(
+            "id",
+            "lead_id",
+            "owner_id",
+            "protected_until",
+            "lead__company_name",
+            "owner__display_name",
+            "owner__team__manager_id",
+        )
+    )
+    candidates: list[NewNotification] = []
+    for period in due:
+        payload = {
+            "company": period["lead__company_name"],
+            "owner": period["owner__display_name"],
+            "protected_until": period["protected_until"].isoformat(),
+        }
+        candidates.append(
+            NewNotification(
+                user_id=period["owner_id"],
+                kind=Notification.Kind.EXPIRY_REMINDER,
+                lead_id=period["lead_id"],
+                payload=payload,
+                dedupe_key=f"remind:{period['id']}",
+            )
+        )
+        manager_id = period["owner__team__manager_id"]
+        escalate = period["protected_until"] <= now + settings.CLAIM_ESCALATION_BEFORE
+        if escalate and manager_id and manager_id != period["owner_id"]:
+            candidates.append(
+                NewNotification(
+                    user_id=manager_id,
+                    kind=Notification.Kind.EXPIRY_ESCALATION,
+                    lead_id=period["lead_id"],
+                    payload=payload,
+                    dedupe_key=f"escalate:{period['id']}",
+                )
+            )
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=[c.dedupe_key for c in candidates]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    new = [c for c in candidates if c.dedupe_key not in existing]
+    notify(new)
+    return len(new)
