@@ -184,6 +184,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FollowUpKindEnum": "leads.models.FollowUp.Kind",
         "OwnershipEventKindEnum": "assignments.models.OwnershipEvent.Kind",
+        "NotificationKindEnum": "accounts.models.Notification.Kind",
     },
 }
 
