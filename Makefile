@@ -38,3 +38,8 @@ format: install
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Claim endpoint on PostgreSQL + gunicorn vs pgbench's raw limit (see bench/claims.py).
+# Drops and recreates BENCH_DATABASE_URL (default: noclash_bench on 127.0.0.1).
+bench-claims: install
+	$(BIN)/python bench/claims.py $(BENCH_ARGS)
