@@ -1,3 +1,4 @@
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +25,27 @@ def get_global_policy() -> PoolPolicy:
     return policy
 
 
+# Policies change rarely and are read on every claim: each process keeps them for a few
+# seconds. A change made in this process applies at once (update_policy clears the cache);
+# other processes pick it up within POLICY_CACHE_SECONDS.
+POLICY_CACHE_SECONDS = 5.0
+_policy_cache: dict[int | None, tuple[float, EffectivePolicy]] = {}
+
+
+def clear_policy_cache() -> None:
+    _policy_cache.clear()
+
+
 def get_effective_policy(*, team_id: int | None) -> EffectivePolicy:
+    cached = _policy_cache.get(team_id)
+    if cached is not None and time.monotonic() - cached[0] < POLICY_CACHE_SECONDS:
+        return cached[1]
+    policy = _load_effective_policy(team_id=team_id)
+    _policy_cache[team_id] = (time.monotonic(), policy)
+    return policy
+
+
+def _load_effective_policy(*, team_id: int | None) -> EffectivePolicy:
     """The global policy with the team's overrides applied (one query)."""
     rows = {
         p.team_id: p for p in PoolPolicy.objects.filter(Q(team__isnull=True) | Q(team_id=team_id))

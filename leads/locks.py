@@ -9,6 +9,10 @@ def lock_lead(lead_id: int) -> Lead:
     Callers take it after any user-row lock and before reading ownership state. FOR NO KEY
     UPDATE lets inserts that reference the lead (follow-ups, history) proceed meanwhile."""
     try:
-        return Lead.objects.select_for_update(no_key=True, of=("self",)).get(pk=lead_id)
+        return (
+            Lead.objects.select_for_update(no_key=True, of=("self",))
+            .only("id", "pool_team_id", "status", "company_name")
+            .get(pk=lead_id)
+        )
     except (Lead.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc

@@ -24,6 +24,16 @@ def make_user(
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    """Each test starts with the policy read from its own database."""
+    from assignments.selectors import clear_policy_cache
+
+    clear_policy_cache()
+    yield
+    clear_policy_cache()
+
+
 @pytest.fixture
 def team(db) -> Team:
     return account_services.create_team(actor=None, name="East")

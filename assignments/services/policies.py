@@ -2,7 +2,7 @@ from django.db import transaction
 
 from accounts.models import Team, User
 from assignments.models import POLICY_FIELDS, PoolPolicy
-from assignments.selectors import get_global_policy
+from assignments.selectors import clear_policy_cache, get_global_policy
 from crm.errors import PermissionDenied
 
 
@@ -19,4 +19,6 @@ def update_policy(*, actor: User | None, team: Team | None, changes: dict) -> Po
         if field in POLICY_FIELDS:
             setattr(policy, field, value)
     policy.save()
+    clear_policy_cache()
+    transaction.on_commit(clear_policy_cache)
     return policy

@@ -253,4 +253,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # 4xx answers (a lost claim race is a 409) are normal outcomes, not warnings: log 5xx only.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

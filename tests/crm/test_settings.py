@@ -14,7 +14,9 @@ PROD_ENV = {
 
 
 def run_manage(*args: str, env_overrides: dict[str, str], drop: tuple[str, ...] = ()):
-    env = {k: v for k, v in os.environ.items() if k not in drop and k != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    skip = {*drop, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
