@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -84,13 +84,6 @@ def get_live_ownership(*, lead_id: int, now: datetime | None = None) -> Ownershi
 
 def count_live_claims(*, owner_id: int, now: datetime) -> int:
     return live_ownerships(now=now).filter(owner_id=owner_id).count()
-
-
-def get_last_loss(*, lead_id: int, owner_id: int) -> datetime | None:
-    """When this rep last stopped owning this lead (released, expired, moved away)."""
-    return Ownership.objects.filter(
-        lead_id=lead_id, owner_id=owner_id, ended_at__isnull=False
-    ).aggregate(last=Max("ended_at"))["last"]
 
 
 def map_live_ownerships(

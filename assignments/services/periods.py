@@ -41,6 +41,12 @@ def current_period(*, lead: Lead, now: datetime) -> Ownership | None:
     period = (
         Ownership.objects.filter(lead=lead, ended_at__isnull=True).select_related("owner").first()
     )
+    return settle_period(lead=lead, period=period, now=now)
+
+
+def settle_period(*, lead: Lead, period: Ownership | None, now: datetime) -> Ownership | None:
+    """`period` (the lead's open period, read under its lock) if it is live; a stale one is
+    closed here with its `expire` record and notice, and None returned."""
     if period is None or period.protected_until > now:
         return period
     end_period(period=period, kind=Ownership.EndKind.EXPIRE, at=period.protected_until)
