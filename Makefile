@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims
+.PHONY: run test install lint format messages bench-claims bench-recycle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ messages: install
 # Drops and recreates BENCH_DATABASE_URL (default: noclash_bench on 127.0.0.1).
 bench-claims: install
 	$(BIN)/python bench/claims.py $(BENCH_ARGS)
+
+# Recycling 100,000 expired claims among 1,000,000 leads while reps claim (bench/recycle.py).
+bench-recycle: install
+	$(BIN)/python bench/recycle.py $(BENCH_ARGS)
