@@ -31,9 +31,10 @@ class NewNotification:
     dedupe_key: str | None = None
 
 
-def notify(items: Iterable[NewNotification]) -> None:
+def notify(items: Iterable[NewNotification], *, nudge: bool = True) -> None:
     """Store notifications in the caller's transaction; duplicates (same dedupe key) are
-    ignored by the database. Delivery by e-mail is nudged once the transaction commits."""
+    ignored by the database. Delivery by e-mail is nudged once the transaction commits
+    (batch writers pass nudge=False and nudge once at the end)."""
     rows = [
         Notification(
             user_id=item.user_id,
@@ -47,7 +48,8 @@ def notify(items: Iterable[NewNotification]) -> None:
     if not rows:
         return
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(queue_delivery)
+    if nudge:
+        transaction.on_commit(queue_delivery)
 
 
 def queue_delivery() -> None:

@@ -95,16 +95,19 @@ def _recycle_batch_portable(*, lead_ids: list[int], now: datetime) -> int:
         for p in periods
     )
     notify(
-        NewNotification(
-            user_id=p["owner_id"],
-            kind=Notification.Kind.CLAIM_EXPIRED,
-            lead_id=p["lead_id"],
-            payload={
-                "company": p["lead__company_name"],
-                "protected_until": p["protected_until"].isoformat(),
-            },
-            dedupe_key=f"expired:{p['id']}",
-        )
-        for p in periods
+        (
+            NewNotification(
+                user_id=p["owner_id"],
+                kind=Notification.Kind.CLAIM_EXPIRED,
+                lead_id=p["lead_id"],
+                payload={
+                    "company": p["lead__company_name"],
+                    "protected_until": p["protected_until"].isoformat(),
+                },
+                dedupe_key=f"expired:{p['id']}",
+            )
+            for p in periods
+        ),
+        nudge=False,
     )
     return len(periods)

@@ -192,7 +192,9 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # max_retries 0: publishing fails at once when Redis is down (the outbox keeps the work)
+    # instead of holding a web request for seconds while kombu retries the connection.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
 else:
     # Embedded default: kombu's file-system transport needs no server. It delivers at most
     # once, so every task must be re-derivable from the database (which it is: periodic jobs
