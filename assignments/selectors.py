@@ -83,7 +83,12 @@ def get_live_ownership(*, lead_id: int, now: datetime | None = None) -> Ownershi
 
 
 def count_live_claims(*, owner_id: int, now: datetime) -> int:
-    return live_ownerships(now=now).filter(owner_id=owner_id).count()
+    """Claims that count toward the limit: those still under protection. A won customer
+    stays its owner's after protection ends but no longer takes a claim slot. Answered from
+    the partial (owner, protected_until) index alone, on every claim."""
+    return Ownership.objects.filter(
+        owner_id=owner_id, ended_at__isnull=True, protected_until__gt=now
+    ).count()
 
 
 def map_live_ownerships(

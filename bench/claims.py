@@ -736,7 +736,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up load")
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument(
         "--pgbench-mode", default="simple", choices=["simple", "extended", "prepared"]
     )

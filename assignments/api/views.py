@@ -1,4 +1,5 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework.fields import DateTimeField
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,11 +18,13 @@ from .serializers import (
     TeamPolicySerializer,
 )
 
+_as_time = DateTimeField().to_representation
+
 
 def claim_body(period) -> dict:
     """The claim answer, built directly: this is the hottest endpoint (same fields as
     ClaimOutput, which documents it)."""
-    as_time = ClaimOutput().fields["claimed_at"].to_representation
+    as_time = _as_time
     return {
         "lead": period.lead_id,
         "owner": {"id": period.owner_id, "display_name": period.owner.display_name},
