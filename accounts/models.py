@@ -111,10 +111,18 @@ class Notification(models.Model):
         SKIPPED = "skipped", _("Not sent")
         FAILED = "failed", _("Failed")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    # (user, created_at) below serves reads by user; no extra FK indexes on this hot insert.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     lead = models.ForeignKey(
-        "leads.Lead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "leads.Lead",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     payload = models.JSONField(default=dict, blank=True)
     # Makes "once per claim and threshold" a database fact: a second insert is ignored.

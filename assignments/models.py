@@ -79,9 +79,16 @@ class Ownership(models.Model):
         TRANSFER = "transfer", _("Transferred")
         MERGE = "merge", _("Merged")
 
-    lead = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="ownerships")
+    # No single-column FK indexes: the composite and partial indexes below serve every read,
+    # and each index is rewritten when a claim ends (the recycle sweep and claims pay for it).
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.PROTECT, related_name="ownerships", db_index=False
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ownerships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ownerships",
+        db_index=False,
     )
     started_at = models.DateTimeField(default=timezone.now)
     protected_until = models.DateTimeField()
@@ -143,19 +150,31 @@ class OwnershipEvent(models.Model):
         ASSIGN = "assign", _("Assigned")
         MERGE = "merge", _("Merged")
 
+    # Read by lead (the (lead, at) index) or by new owner; the other FK indexes would only
+    # slow the inserts of every claim and every recycled lead.
     lead = models.ForeignKey(
-        "leads.Lead", on_delete=models.PROTECT, related_name="ownership_events"
+        "leads.Lead", on_delete=models.PROTECT, related_name="ownership_events", db_index=False
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     from_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     to_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # Empty actor means the system (a background job or a rule).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)

@@ -152,6 +152,7 @@ def main() -> int:
             "leads": leads,
             "hot": [],
         }
+        run_wrk(name="warm-up", clients=args.clients, seconds=3, **load)  # workers warm
         baseline = run_wrk(name="baseline", clients=args.clients, seconds=10, **load)
         during = {}
 
