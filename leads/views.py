@@ -171,76 +171,67 @@ def claim(request, lead_id: int):
     return _after_action(request, lead_id, error=error)
 
 
-@login_required
-@require_POST
-def release(request, lead_id: int):
-    form = ReleaseForm(request.POST)
+def _lead_action(request, lead_id: int, *, form, form_name: str, run, success: str):
+    """One shape for the detail page's forms: an invalid form re-renders the page (400); a
+    refusal becomes a readable message; another rep's customer stays a 404."""
     if not form.is_valid():
         lead = _lead_or_404(request, lead_id)
-        return render(
-            request,
-            "leads/detail.html",
-            _detail_context(request, lead, release_form=form),
-            status=400,
-        )
+        context = _detail_context(request, lead, **{form_name: form})
+        return render(request, "leads/detail.html", context, status=400)
     try:
-        ownership.release_lead(
-            lead_id=lead_id, actor=request.user, reason=form.cleaned_data["reason"]
-        )
+        run(form.cleaned_data)
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
         return _after_action(request, lead_id, error=exc)
-    messages.success(request, _("The customer is back in the pool."))
-    return redirect("leads:mine")
+    return _after_action(request, lead_id, success=success)
+
+
+@login_required
+@require_POST
+def release(request, lead_id: int):
+    return _lead_action(
+        request,
+        lead_id,
+        form=ReleaseForm(request.POST),
+        form_name="release_form",
+        run=lambda data: ownership.release_lead(
+            lead_id=lead_id, actor=request.user, reason=data["reason"]
+        ),
+        success=_("The customer is back in the pool."),
+    )
 
 
 @login_required
 @require_POST
 def followup(request, lead_id: int):
-    form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        lead = _lead_or_404(request, lead_id)
-        return render(
-            request,
-            "leads/detail.html",
-            _detail_context(request, lead, followup_form=form),
-            status=400,
-        )
-    try:
-        services.log_followup(lead_id=lead_id, actor=request.user, **form.cleaned_data)
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        return _after_action(request, lead_id, error=exc)
-    return _after_action(request, lead_id, success=_("Follow-up saved; protection extended."))
+    return _lead_action(
+        request,
+        lead_id,
+        form=FollowUpForm(request.POST),
+        form_name="followup_form",
+        run=lambda data: services.log_followup(lead_id=lead_id, actor=request.user, **data),
+        success=_("Follow-up saved; protection extended."),
+    )
 
 
 @login_required
 @require_POST
 def reassign(request, lead_id: int):
-    form = ReassignForm(request.POST, candidates=_team_members(request.user))
-    if not form.is_valid():
-        lead = _lead_or_404(request, lead_id)
-        return render(
-            request,
-            "leads/detail.html",
-            _detail_context(request, lead, reassign_form=form),
-            status=400,
-        )
-    try:
-        ownership.reassign_lead(
+    return _lead_action(
+        request,
+        lead_id,
+        form=ReassignForm(request.POST, candidates=_team_members(request.user)),
+        form_name="reassign_form",
+        run=lambda data: ownership.reassign_lead(
             lead_id=lead_id,
             actor=request.user,
-            to_user_id=form.cleaned_data["to"].pk,
-            reason=form.cleaned_data["reason"],
-            override_limit=form.cleaned_data["override_limit"],
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        return _after_action(request, lead_id, error=exc)
-    return _after_action(request, lead_id, success=_("Customer reassigned."))
+            to_user_id=data["to"].pk,
+            reason=data["reason"],
+            override_limit=data["override_limit"],
+        ),
+        success=_("Customer reassigned."),
+    )
 
 
 @login_required
