@@ -9,9 +9,3 @@ def list_users(*, actor: User) -> QuerySet[User]:
 
 def list_teams(*, actor: User) -> QuerySet[Team]:
     return Team.objects.select_related("manager").order_by("name")
-
-
-def list_managed_team_ids(*, user: User) -> list[int]:
-    if not user.is_authenticated:
-        return []
-    return list(Team.objects.filter(manager=user).values_list("id", flat=True))

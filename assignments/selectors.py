@@ -70,18 +70,6 @@ def live_ownerships(*, now: datetime | None = None) -> QuerySet[Ownership]:
     )
 
 
-def get_open_ownership(*, lead_id: int) -> Ownership | None:
-    return (
-        Ownership.objects.filter(lead_id=lead_id, ended_at__isnull=True)
-        .select_related("owner")
-        .first()
-    )
-
-
-def get_live_ownership(*, lead_id: int, now: datetime | None = None) -> Ownership | None:
-    return live_ownerships(now=now).filter(lead_id=lead_id).select_related("owner").first()
-
-
 def count_live_claims(*, owner_id: int, now: datetime) -> int:
     """Claims that count toward the limit: those still under protection. A won customer
     stays its owner's after protection ends but no longer takes a claim slot. Answered from

@@ -1,12 +1,11 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import notifications, selectors, services
-from crm.api.pagination import NewestFirstPagination
+from crm.api.pagination import NewestFirstPagination, OldestFirstPagination
 
 from .permissions import IsAdminRole
 from .serializers import (
@@ -43,17 +42,12 @@ class MeApi(APIView):
         return Response(MeOutput(request.user).data)
 
 
-class ByIdPagination(CursorPagination):
-    ordering = "id"
-    page_size = 100
-
-
 class UserListCreateApi(APIView):
     permission_classes = [IsAdminRole]
 
     @extend_schema(responses=UserOutput(many=True))
     def get(self, request):
-        paginator = ByIdPagination()
+        paginator = OldestFirstPagination()
         page = paginator.paginate_queryset(selectors.list_users(actor=request.user), request, self)
         return Response(
             {"results": UserOutput(page, many=True).data, "next": paginator.get_next_link()}

@@ -18,3 +18,10 @@ class NewestFirstPagination(CursorPagination):
             "type": "object",
             "properties": {"results": schema, "next": {"type": "string", "nullable": True}},
         }
+
+
+class OldestFirstPagination(NewestFirstPagination):
+    """Stable lists such as users: in creation order, 100 a page."""
+
+    ordering = "id"
+    page_size = 100
