@@ -7,3 +7,9 @@ class FollowUpInFuture(DomainError):
     code = "followup_in_future"
     status = 400
     default_message = _("A follow-up cannot have happened in the future.")
+
+
+class UnknownPool(DomainError):
+    code = "invalid_pool"
+    status = 400
+    default_message = _("There is no such team pool.")

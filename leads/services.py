@@ -11,7 +11,7 @@ from assignments.selectors import managed_team_ids
 from assignments.services.periods import current_period
 from crm.errors import NotFound, PermissionDenied
 
-from .exceptions import FollowUpInFuture
+from .exceptions import FollowUpInFuture, UnknownPool
 from .locks import lock_lead
 from .models import Contact, FollowUp, Lead
 from .selectors import ensure_can_work
@@ -82,11 +82,16 @@ def _create_lead(
     else:
         raise PermissionDenied()
 
+    pool_team = None
+    if pool_team_id is not None:
+        pool_team = Team.objects.filter(pk=pool_team_id).first()
+        if pool_team is None:
+            raise UnknownPool()
     now = timezone.now()
     lead = Lead.objects.create(
         created_by=actor,
         created_at=now,
-        pool_team=Team.objects.get(pk=pool_team_id) if pool_team_id else None,
+        pool_team=pool_team,
         **{k: v for k, v in fields.items() if k in LEAD_FIELDS},
     )
     Contact.objects.bulk_create(

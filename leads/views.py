@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,8 +59,10 @@ def pool(request):
 
 @login_required
 def mine(request):
-    leads = selectors.list_leads_visible_to(user=request.user, scope="mine")
-    rows = selectors.attach_live_ownership(list(leads.prefetch_related("contacts")))
+    # One instant for both reads, so a claim expiring in between cannot drop out of one only.
+    now = timezone.now()
+    leads = selectors.list_leads_visible_to(user=request.user, scope="mine", now=now)
+    rows = selectors.attach_live_ownership(list(leads.prefetch_related("contacts")), now=now)
     rows.sort(key=lambda lead: lead.live_ownership.protected_until)
     return render(request, "leads/mine.html", {"leads": _lead_rows(request, rows)})
 

@@ -380,3 +380,12 @@ def test_overlapping_ownership_periods_are_refused_by_postgres(
             protected_until=period.started_at + timedelta(days=1),
             ended_at=period.started_at + timedelta(hours=2),
         )
+
+
+def test_unknown_pool_team_is_400_not_a_crash(api, admin_user):
+    response = api(admin_user).post(
+        "/api/v1/leads/", {"company_name": "X", "pool_team": 999999}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_pool"
+    assert not api(admin_user).get("/api/v1/leads/?q=X").json()["results"]
