@@ -102,6 +102,7 @@ class Notification(models.Model):
         EXPIRY_REMINDER = "expiry_reminder", _("Claim about to expire")
         EXPIRY_ESCALATION = "expiry_escalation", _("A rep's claim is about to expire")
         REASSIGNED = "reassigned", _("Customer reassigned")
+        TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
         TRANSFER_DECIDED = "transfer_decided", _("Transfer request decided")
         DISPUTE_DECIDED = "dispute_decided", _("Dispute decided")
 

@@ -110,6 +110,9 @@ def describe(notification: Notification) -> str:
             "%(owner)s's claim on %(company)s expires at %(time)s without a recent follow-up."
         ),
         Notification.Kind.REASSIGNED: _("%(company)s was reassigned from %(from)s to %(to)s."),
+        Notification.Kind.TRANSFER_REQUESTED: _(
+            "%(requester)s asks for %(company)s, owned by %(owner)s: decide the transfer request."
+        ),
         Notification.Kind.TRANSFER_DECIDED: _("Your transfer request for %(company)s was decided."),
         Notification.Kind.DISPUTE_DECIDED: _("Your dispute about %(company)s was decided."),
     }
@@ -120,6 +123,7 @@ def describe(notification: Notification) -> str:
         "owner": p.get("owner", ""),
         "from": p.get("from") or _("the pool"),
         "to": p.get("to", ""),
+        "requester": p.get("requester", ""),
     }
 
 

@@ -93,3 +93,36 @@ class ReasonRequired(DomainError):
     code = "reason_required"
     status = 400
     default_message = _("Please give a reason.")
+
+
+class LeadInPool(DomainError):
+    code = "lead_in_pool"
+    status = 409
+    default_message = _("This customer is in the pool: claim it instead of asking for it.")
+
+
+class TransferAlreadyRequested(DomainError):
+    code = "transfer_already_requested"
+    status = 409
+    default_message = _("You have already asked for this customer; the manager will decide.")
+
+
+class CannotRequestTransfer(DomainError):
+    code = "cannot_request_transfer"
+    status = 403
+    default_message = _("Only sales reps and managers can ask for a customer.")
+
+
+class CannotMerge(DomainError):
+    code = "merge_same_lead"
+    status = 400
+    default_message = _("Choose two different customers to merge.")
+
+
+class MergeWonLead(DomainError):
+    code = "merge_won_lead"
+    status = 409
+    default_message = _(
+        "The other customer has a won deal: keep that one as the survivor so the deal keeps "
+        "its history."
+    )

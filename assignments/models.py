@@ -149,6 +149,8 @@ class OwnershipEvent(models.Model):
         TRANSFER = "transfer", _("Transferred")
         ASSIGN = "assign", _("Assigned")
         MERGE = "merge", _("Merged")
+        # Not a change of owner: a creation or edit that overrode possible duplicates.
+        CONFIRM = "confirm", _("Possible duplicate confirmed")
 
     # Read by lead (the (lead, at) index) or by new owner; the other FK indexes would only
     # slow the inserts of every claim and every recycled lead.
@@ -188,3 +190,54 @@ class OwnershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.lead_id}"
+
+
+class TransferRequest(models.Model):
+    """A rep asks for a customer another rep owns (typically after a `duplicate_owned`
+    refusal). The owner's manager decides; until then it is only a stored request and
+    ownership does not change."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.PROTECT, related_name="transfer_requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transfer_requests"
+    )
+    # Who owned the lead when the request was made.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    # What the rep tried to create when the duplicate check sent them here.
+    attempted = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "requester"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_rep",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.lead_id} → {self.requester_id} ({self.status})"

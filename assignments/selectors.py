@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import DEFAULT_POLICY, POLICY_FIELDS, Ownership, OwnershipEvent, PoolPolicy
+from .models import (
+    DEFAULT_POLICY,
+    POLICY_FIELDS,
+    Ownership,
+    OwnershipEvent,
+    PoolPolicy,
+    TransferRequest,
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,10 @@ def map_live_ownerships(
 
 
 def list_history(*, lead_id: int) -> QuerySet[OwnershipEvent]:
+    """A lead's history, with the history of the leads merged into it (merging re-points
+    earlier merges to the survivor, so one level is all there is)."""
     return (
-        OwnershipEvent.objects.filter(lead_id=lead_id)
+        OwnershipEvent.objects.filter(Q(lead_id=lead_id) | Q(lead__merged_into_id=lead_id))
         .select_related("from_owner", "to_owner", "actor")
         .order_by("at", "id")
     )
@@ -129,3 +138,14 @@ def get_claim_summary(*, user: User, now: datetime | None = None) -> ClaimSummar
         limit=get_effective_policy(team_id=user.team_id).claim_limit,
         expiring_soon=mine.filter(protected_until__lte=now + timedelta(hours=24)).count(),
     )
+
+
+def list_transfer_requests_visible_to(*, user: User) -> QuerySet[TransferRequest]:
+    requests = TransferRequest.objects.select_related("lead", "requester", "owner")
+    if user.is_admin:
+        return requests
+    condition = Q(requester=user)
+    teams = managed_team_ids(user)
+    if teams:
+        condition |= Q(owner__team_id__in=teams)
+    return requests.filter(condition)

@@ -20,6 +20,7 @@ from accounts.models import Team, User
 from assignments.exceptions import AlreadyOwned, ClaimLimitReached, InCooldown
 from assignments.services import claim_lead
 
+from .exceptions import DuplicateFound, PossibleDuplicate
 from .models import FollowUp, Lead
 from .services import create_lead, log_followup
 
@@ -326,6 +327,7 @@ class SeedResult:
     claimed: int = 0
     claims_refused: int = 0
     followups: int = 0
+    duplicates_skipped: int = 0
 
 
 def _weighted(rng: random.Random, pairs):
@@ -547,12 +549,20 @@ def seed_demo_leads(
             continue
         team = teams[spec.pool] if spec.pool is not None else None
         actor = team.manager if team is not None and team.manager is not None else admin
-        lead = create_lead(
-            actor=actor,
-            contacts=spec.contacts,
-            pool_team_id=team.pk if team is not None else None,
+        arguments = {
+            "actor": actor,
+            "contacts": spec.contacts,
+            "pool_team_id": team.pk if team is not None else None,
             **spec.fields,
-        )
+        }
+        try:
+            lead = create_lead(**arguments)
+        except PossibleDuplicate:
+            # Look-alike names happen in real lists too: confirmed, and so recorded.
+            lead = create_lead(confirm_duplicate=True, **arguments)
+        except DuplicateFound:
+            result.duplicates_skipped += 1
+            continue
         created.append((spec, lead))
     result.created = len(created)
 

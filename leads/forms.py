@@ -3,10 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from .dedupe.normalize import normalize_uscc
 from .models import FollowUp, Lead
 
+INVALID_USCC = _("This unified social credit code is not valid (18 characters with a check digit).")
 
-class LeadForm(forms.Form):
+
+class LeadFieldsForm(forms.Form):
+    """The company fields a rep may type or edit; the service re-checks every one."""
+
     company_name = forms.CharField(label=_("Company name"), max_length=200)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
@@ -17,16 +22,32 @@ class LeadForm(forms.Form):
         label=_("Size"), choices=[("", "—")] + Lead.Size.choices, required=False
     )
     source = forms.CharField(label=_("Source"), max_length=80, required=False)
-    contact_name = forms.CharField(label=_("Contact name"), max_length=100, required=False)
-    contact_title = forms.CharField(label=_("Contact title"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
-    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    # Ticked by the rep after a "possible duplicate" warning: "these are different customers".
+    confirm_duplicate = forms.BooleanField(
+        label=_("These are different customers — create anyway"), required=False
+    )
 
     def clean_company_name(self):
         value = self.cleaned_data["company_name"].strip()
         if not value:
             raise forms.ValidationError(_("Please enter the company name."))
         return value
+
+    def clean_uscc(self):
+        value = self.cleaned_data["uscc"].strip()
+        if not value:
+            return ""
+        code = normalize_uscc(value)
+        if code is None:
+            raise forms.ValidationError(INVALID_USCC)
+        return code
+
+
+class LeadForm(LeadFieldsForm):
+    contact_name = forms.CharField(label=_("Contact name"), max_length=100, required=False)
+    contact_title = forms.CharField(label=_("Contact title"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -47,6 +68,78 @@ class LeadForm(forms.Form):
         }
         data["contacts"] = [contact] if contact["name"] else []
         return data
+
+
+class LeadEditForm(LeadFieldsForm):
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=500,
+        required=False,
+        help_text=_("Separated by commas."),
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=_("These are different customers — save anyway"), required=False
+    )
+
+    field_order = [
+        "company_name",
+        "uscc",
+        "website",
+        "province",
+        "city",
+        "industry",
+        "size",
+        "source",
+        "tags",
+    ]
+
+    @classmethod
+    def for_lead(cls, lead: Lead, data=None) -> "LeadEditForm":
+        initial = {name: getattr(lead, name) for name in cls.field_order}
+        initial["tags"] = ", ".join(str(tag) for tag in lead.tags or [])
+        return cls(data, initial=initial)
+
+    def clean_tags(self):
+        parts = self.cleaned_data["tags"].replace("，", ",").split(",")
+        return [tag.strip() for tag in parts if tag.strip()]
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    confirm_duplicate = forms.BooleanField(
+        label=_("These are different customers — add anyway"), required=False
+    )
+
+    def clean_name(self):
+        value = self.cleaned_data["name"].strip()
+        if not value:
+            raise forms.ValidationError(_("Please name the contact."))
+        return value
+
+
+class TransferRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class MergeForm(forms.Form):
+    KEEP_THIS, KEEP_OTHER = "this", "other"
+
+    other = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    keep = forms.ChoiceField(
+        choices=[(KEEP_THIS, KEEP_THIS), (KEEP_OTHER, KEEP_OTHER)],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+
+    def clean_keep(self):
+        return self.cleaned_data["keep"] or self.KEEP_THIS
 
 
 class FollowUpForm(forms.Form):

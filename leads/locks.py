@@ -1,3 +1,7 @@
+import hashlib
+
+from django.db import connection
+
 from crm.errors import NotFound
 
 from .models import Lead
@@ -12,7 +16,27 @@ def lock_lead(lead_id: int) -> Lead:
         return (
             Lead.objects.select_for_update(no_key=True, of=("self",))
             .only("id", "pool_team_id", "status", "company_name")
-            .get(pk=lead_id)
+            # A merged lead lives on only as history of its survivor.
+            .get(pk=lead_id, merged_into__isnull=True)
         )
     except (Lead.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
+
+
+def lock_customer_keys(keys: list[str]) -> None:
+    """Serialise everyone writing the same customer: two reps creating 'the same company' at
+    the same instant take the same transaction-level advisory locks (one per strong key and
+    per normalised name), so the second one's duplicate check runs after the first commits
+    and sees its lead. Taken after any user/lead row lock, in sorted order, so two writers
+    with overlapping keys cannot deadlock. SQLite's IMMEDIATE transactions already serialise
+    every writer."""
+    if not keys or connection.vendor != "postgresql":
+        return
+    ids = sorted({_advisory_id(key) for key in keys})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [ids])
+
+
+def _advisory_id(key: str) -> int:
+    digest = hashlib.blake2b(f"noclash-customer:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

@@ -52,6 +52,15 @@ class Lead(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Set when a manager merged this lead into another: it then exists only as history.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_leads",
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -110,3 +119,53 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class LeadKey(models.Model):
+    """One normalised identifier of a lead ("phone:+8613800138000", "name:腾讯计算机系统", ...).
+
+    A narrow table of its own: a duplicate check is one btree probe with every key of the
+    candidate at once, and neither the wide lead row nor the hot ownership rows carry (and
+    rewrite) these indexes."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="dedupe_keys")
+    key = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "key"], name="leadkey_one_per_lead"),
+        ]
+        indexes = [models.Index(fields=["key"], name="leadkey_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LeadName(models.Model):
+    """The normalised company name of a lead, for similar-name matching. On PostgreSQL `brand`
+    carries a trigram GIN index (migration); on SQLite its trigrams go to LeadNameGram."""
+
+    lead = models.OneToOneField(
+        Lead, on_delete=models.CASCADE, primary_key=True, related_name="dedupe_name"
+    )
+    core = models.CharField(max_length=200)
+    brand = models.CharField(max_length=200)
+    pinyin = models.CharField(max_length=400)
+    city = models.CharField(max_length=60, blank=True)
+    uscc = models.CharField(max_length=18, blank=True)
+
+    def __str__(self) -> str:
+        return self.core
+
+
+class LeadNameGram(models.Model):
+    """SQLite's stand-in for pg_trgm's GIN index: one row per trigram of a lead's brand."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    gram = models.CharField(max_length=12)
+
+    class Meta:
+        indexes = [models.Index(fields=["gram"], name="leadnamegram_gram")]
+
+    def __str__(self) -> str:
+        return self.gram

@@ -63,7 +63,8 @@ def list_leads_visible_to(
     else:
         team = None
 
-    leads = Lead.objects.all()
+    # A merged lead lives on only in its survivor's history.
+    leads = Lead.objects.filter(merged_into__isnull=True)
     if scope == "pool":
         return leads.filter(in_pool)
     if scope == "mine":

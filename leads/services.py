@@ -7,12 +7,18 @@ from accounts.locks import lock_user
 from accounts.models import Team, User
 from assignments import services as ownership
 from assignments.exceptions import InvalidTarget, NotOwned, OutOfScope, OwnershipConflict
+from assignments.models import OwnershipEvent
 from assignments.selectors import managed_team_ids
-from assignments.services.periods import current_period
+from assignments.services.periods import current_period, record_ownership_event
 from crm.errors import NotFound, PermissionDenied
 
-from .exceptions import FollowUpInFuture, UnknownPool
-from .locks import lock_lead
+from .dedupe.door import ensure_not_duplicate, overridden_record
+from .dedupe.identity import identity_of, identity_of_lead
+from .dedupe.index import index_lead, index_new_leads
+from .dedupe.matching import find_duplicates
+from .dedupe.normalize import normalize_uscc
+from .exceptions import FollowUpInFuture, InvalidUscc, UnknownPool
+from .locks import lock_customer_keys, lock_lead
 from .models import Contact, FollowUp, Lead
 from .selectors import ensure_can_work
 
@@ -38,16 +44,20 @@ def create_lead(
     contacts: list[dict] | None = None,
     owner_id: int | None = None,
     pool_team_id: int | None = None,
+    confirm_duplicate: bool = False,
     **fields,
 ) -> Lead:
     """A rep creating a lead becomes its owner (within their claim limit). A manager or admin
-    creates into the pool unless they name an owner in their scope."""
+    creates into the pool unless they name an owner in their scope. The customer must not
+    exist already (see `ensure_not_duplicate`); weak matches pass with `confirm_duplicate`
+    and are kept in the history."""
     try:
         return _create_lead(
             actor=actor,
             contacts=contacts or [],
             owner_id=owner_id,
             pool_team_id=pool_team_id,
+            confirm_duplicate=confirm_duplicate,
             **fields,
         )
     except IntegrityError as exc:
@@ -56,7 +66,13 @@ def create_lead(
 
 @transaction.atomic(durable=True)
 def _create_lead(
-    *, actor: User, contacts: list[dict], owner_id: int | None, pool_team_id: int | None, **fields
+    *,
+    actor: User,
+    contacts: list[dict],
+    owner_id: int | None,
+    pool_team_id: int | None,
+    confirm_duplicate: bool,
+    **fields,
 ) -> Lead:
     scope = managed_team_ids(actor)
     owner: User | None = None
@@ -87,13 +103,18 @@ def _create_lead(
         pool_team = Team.objects.filter(pk=pool_team_id).first()
         if pool_team is None:
             raise UnknownPool()
-    now = timezone.now()
-    lead = Lead.objects.create(
-        created_by=actor,
-        created_at=now,
-        pool_team=pool_team,
-        **{k: v for k, v in fields.items() if k in LEAD_FIELDS},
+    fields = _clean_fields(fields)
+    identity = identity_of(
+        company_name=fields.get("company_name", ""),
+        uscc=fields.get("uscc", ""),
+        website=fields.get("website", ""),
+        city=fields.get("city", ""),
+        contacts=contacts,
     )
+    # After the user-row lock: the key locks serialise creators of the same customer.
+    overridden = ensure_not_duplicate(actor=actor, identity=identity, confirm=confirm_duplicate)
+    now = timezone.now()
+    lead = Lead.objects.create(created_by=actor, created_at=now, pool_team=pool_team, **fields)
     Contact.objects.bulk_create(
         [
             Contact(
@@ -106,9 +127,26 @@ def _create_lead(
             for c in contacts
         ]
     )
+    index_new_leads([(lead.pk, identity)])
+    details = {"confirmed_duplicates": overridden_record(overridden)} if overridden else {}
     if owner is not None:
-        ownership.assign_new_lead(lead=lead, owner=owner, actor=actor, now=now)
+        ownership.assign_new_lead(lead=lead, owner=owner, actor=actor, now=now, details=details)
+    elif details:
+        record_ownership_event(
+            lead=lead, kind=OwnershipEvent.Kind.CONFIRM, actor=actor, details=details, at=now
+        )
     return lead
+
+
+def _clean_fields(fields: dict) -> dict:
+    """Only lead columns; a 统一社会信用代码 is stored in its canonical form or refused."""
+    fields = {k: v for k, v in fields.items() if k in LEAD_FIELDS}
+    if fields.get("uscc"):
+        code = normalize_uscc(fields["uscc"])
+        if code is None:
+            raise InvalidUscc()
+        fields["uscc"] = code
+    return fields
 
 
 @transaction.atomic(durable=True)
@@ -143,3 +181,102 @@ def log_followup(
     )
     ownership.extend_protection_for_followup(period=period, now=now)
     return followup
+
+
+EDITABLE_FIELDS = tuple(f for f in LEAD_FIELDS if f != "status")
+
+
+@transaction.atomic(durable=True)
+def update_lead(*, lead_id: int, actor: User, confirm_duplicate: bool = False, **changes) -> Lead:
+    """The owner, their manager or an admin edits a customer's details (a pool lead: a
+    manager or admin of that pool). An edit that would make the lead a duplicate of another
+    is refused like a creation; matches it already had before the edit do not block again."""
+    lead = _lock_for_edit(lead_id=lead_id, actor=actor)
+    lead = Lead.objects.get(pk=lead.pk)
+    changes = _clean_fields({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+    contacts = list(lead.contacts.all())
+    before = identity_of_lead(lead, contacts)
+    for name, value in changes.items():
+        setattr(lead, name, value)
+    after = identity_of_lead(lead, contacts)
+    _ensure_edit_adds_no_duplicate(
+        actor=actor, lead=lead, before=before, after=after, confirm=confirm_duplicate
+    )
+    if changes:
+        lead.save(update_fields=list(changes))
+    index_lead(lead, after)
+    return lead
+
+
+@transaction.atomic(durable=True)
+def add_contact(*, lead_id: int, actor: User, confirm_duplicate: bool = False, **fields) -> Contact:
+    lead = _lock_for_edit(lead_id=lead_id, actor=actor)
+    lead = Lead.objects.get(pk=lead.pk)
+    contacts = list(lead.contacts.all())
+    contact = Contact(lead=lead, **_contact_fields(fields))
+    before = identity_of_lead(lead, contacts)
+    after = identity_of_lead(lead, [*contacts, contact])
+    _ensure_edit_adds_no_duplicate(
+        actor=actor, lead=lead, before=before, after=after, confirm=confirm_duplicate
+    )
+    contact.save()
+    index_lead(lead, after)
+    return contact
+
+
+@transaction.atomic(durable=True)
+def update_contact(
+    *, lead_id: int, contact_id: int, actor: User, confirm_duplicate: bool = False, **fields
+) -> Contact:
+    lead = _lock_for_edit(lead_id=lead_id, actor=actor)
+    lead = Lead.objects.get(pk=lead.pk)
+    contacts = list(lead.contacts.all())
+    contact = next((c for c in contacts if c.pk == contact_id), None)
+    if contact is None:
+        raise NotFound()
+    before = identity_of_lead(lead, contacts)
+    for name, value in _contact_fields(fields, partial=True).items():
+        setattr(contact, name, value)
+    after = identity_of_lead(lead, contacts)
+    _ensure_edit_adds_no_duplicate(
+        actor=actor, lead=lead, before=before, after=after, confirm=confirm_duplicate
+    )
+    contact.save()
+    index_lead(lead, after)
+    return contact
+
+
+def _contact_fields(fields: dict, *, partial: bool = False) -> dict:
+    names = ("name", "title", "phone", "email")
+    if partial:
+        return {k: fields[k] for k in names if k in fields}
+    return {k: fields.get(k, "") for k in names}
+
+
+def _lock_for_edit(*, lead_id: int, actor: User) -> Lead:
+    lead = lock_lead(lead_id)
+    period = current_period(lead=lead, now=timezone.now())
+    ensure_can_work(user=actor, lead=lead, period=period)
+    if period is None and not (actor.is_manager or actor.is_admin):
+        # A pool lead is edited by whoever claims it, or by the pool's manager.
+        raise NotOwned()
+    return lead
+
+
+def _ensure_edit_adds_no_duplicate(*, actor: User, lead: Lead, before, after, confirm: bool):
+    if after.keys <= before.keys and after.city == before.city:
+        # Nothing that identifies the customer changed (a title, an industry, ...).
+        lock_customer_keys(after.lock_keys)
+        return []
+    known = {m.lead.pk: m.level for m in find_duplicates(before, exclude=(lead.pk,))}
+    overridden = ensure_not_duplicate(
+        actor=actor, identity=after, exclude=(lead.pk,), confirm=confirm, known=known
+    )
+    if overridden:
+        record_ownership_event(
+            lead=lead,
+            kind=OwnershipEvent.Kind.CONFIRM,
+            actor=actor,
+            details={"edit": True, "confirmed_duplicates": overridden_record(overridden)},
+        )
+    return overridden

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -16,8 +17,22 @@ from assignments.selectors import list_history, managed_team_ids
 from crm.errors import DomainError, NotFound, PermissionDenied
 
 from . import selectors, services
+from .dedupe.door import summary_for
+from .dedupe.identity import identity_of, identity_of_lead
+from .dedupe.matching import STRONG, Match, find_duplicates
+from .exceptions import DuplicateFound, InvalidUscc, PossibleDuplicate
 from .filters import LeadFilter
-from .forms import FollowUpForm, LeadForm, ReassignForm, ReleaseForm
+from .forms import (
+    ContactForm,
+    FollowUpForm,
+    LeadEditForm,
+    LeadForm,
+    MergeForm,
+    ReassignForm,
+    ReleaseForm,
+    TransferRequestForm,
+)
+from .models import Lead
 
 PAGE_SIZE = 25
 
@@ -110,14 +125,55 @@ def _lead_or_404(request, lead_id):
 
 @login_required
 def detail(request, lead_id: int):
-    lead = _lead_or_404(request, lead_id)
+    try:
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
+    except NotFound as exc:
+        # A merged record is hidden: its old links lead to the customer it became part of.
+        survivor_id = _survivor_id(lead_id)
+        if survivor_id is None:
+            raise Http404 from exc
+        return _to_survivor(request, survivor_id)
+    if lead.merged_into_id is not None:
+        return _to_survivor(request, _survivor_id(lead.pk))
     return render(request, "leads/detail.html", _detail_context(request, lead))
+
+
+def _survivor_id(lead_id: int) -> int | None:
+    """The lead a merged lead now lives on (merges re-point older merges, but a few hops are
+    followed anyway)."""
+    survivor_id = None
+    for _hop in range(5):
+        merged_into = (
+            Lead.objects.filter(pk=lead_id).values_list("merged_into_id", flat=True).first()
+        )
+        if merged_into is None:
+            return survivor_id
+        survivor_id = lead_id = merged_into
+    return survivor_id
+
+
+def _to_survivor(request, survivor_id: int | None):
+    if survivor_id is None:
+        raise Http404
+    _lead_or_404(request, survivor_id)
+    messages.info(request, _("That record was merged into this customer."))
+    return redirect("leads:detail", lead_id=survivor_id)
+
+
+def _can_edit(user: User, lead) -> bool:
+    """Mirrors the services' rule for edits: the owner, their manager or an admin; a pool lead
+    by a manager or admin of that pool (visibility already checked the pool)."""
+    period = lead.live_ownership
+    if period is None:
+        return user.is_manager or user.is_admin
+    return selectors.can_manage_lead(user=user, owner=period.owner)
 
 
 def _detail_context(request, lead, **forms):
     user = request.user
     period = lead.live_ownership
     can_manage = period is not None and selectors.can_manage_lead(user=user, owner=period.owner)
+    can_merge = user.is_manager or user.is_admin
     timeline = [("followup", f.occurred_at, f) for f in lead.followups.select_related("author")]
     timeline += [("event", e.at, e) for e in list_history(lead_id=lead.pk)]
     timeline.sort(key=lambda item: item[1])
@@ -133,6 +189,12 @@ def _detail_context(request, lead, **forms):
         "followup_form": forms.get("followup_form") or FollowUpForm(),
         "release_form": forms.get("release_form") or ReleaseForm(),
         "reassign_form": forms.get("reassign_form") or ReassignForm(candidates=_team_members(user)),
+        "can_edit": _can_edit(user, lead),
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "contact_duplicates": forms.get("contact_duplicates"),
+        "can_merge": can_merge,
+        "possible_duplicates": _merge_candidates(user, lead) if can_merge else [],
+        "merge_form": forms.get("merge_form") or MergeForm(),
     }
     return context
 
@@ -240,12 +302,241 @@ def reassign(request, lead_id: int):
 @login_required
 def create(request):
     form = LeadForm(request.POST or None)
+    context = {"form": form}
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             lead = services.create_lead(actor=request.user, **form.service_arguments())
+        except DuplicateFound as exc:
+            # Nothing was created: show who has the customer and what to do instead.
+            context.update(_refusal_context(request, exc))
+            status = exc.status
+        except InvalidUscc as exc:
+            form.add_error("uscc", exc.message)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Customer created."))
             return redirect("leads:detail", lead_id=lead.pk)
-    return render(request, "leads/new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "leads/new.html", context, status=400 if form.errors else status)
+
+
+# Duplicate check (查重) on the pages. A match shows who has the customer and until when, the
+# evidence, and the one action that fits; never the matched lead's contact details.
+
+REASON_LABELS = {
+    "same_phone": gettext_lazy("same phone"),
+    "same_email": gettext_lazy("same e-mail"),
+    "same_domain": gettext_lazy("same company website"),
+    "same_uscc": gettext_lazy("same credit code"),
+    "same_name_city": gettext_lazy("same name in the same city"),
+    "same_name": gettext_lazy("same name"),
+    "same_name_sound_city": gettext_lazy("same name by sound, same city"),
+    "similar_name": gettext_lazy("similar name"),
+    "same_local_phone": gettext_lazy("same local number"),
+}
+# What the rep typed, kept with a transfer request so the manager sees what they tried.
+ATTEMPTED_FIELDS = ("company_name", "uscc", "website", "city")
+
+
+def _in_pool_scope(user: User, lead) -> bool:
+    try:
+        selectors.ensure_in_pool_scope(user=user, lead=lead)
+    except NotFound:
+        return False
+    return True
+
+
+def _duplicate_rows(user: User, matches: list[Match]) -> list[dict]:
+    rows = []
+    for match in matches:
+        owner = match.owner
+        if owner is None:
+            visible = _in_pool_scope(user, match.lead)
+            if visible and (user.is_rep or user.is_manager):
+                action = "claim"
+            else:
+                action = "open" if visible else ""
+        elif owner.pk == user.pk or selectors.can_manage_lead(user=user, owner=owner):
+            action = "open"
+        elif user.is_rep or user.is_manager:
+            action = "transfer"
+        else:
+            action = ""
+        rows.append(
+            {
+                "lead": match.lead,
+                "level": match.level,
+                "strong": match.level == STRONG,
+                "summary": summary_for(match),
+                "reasons": [REASON_LABELS.get(code, code) for code in match.reasons],
+                "action": action,
+            }
+        )
+    return rows
+
+
+def _attempted(data) -> dict:
+    values = {name: str(data.get(name, "")).strip()[:200] for name in ATTEMPTED_FIELDS}
+    return {name: value for name, value in values.items() if value}
+
+
+def _refusal_context(request, exc: DuplicateFound) -> dict:
+    return {
+        "duplicate_message": exc.message,
+        "duplicates": _duplicate_rows(request.user, exc.match_objects),
+        "needs_confirm": isinstance(exc, PossibleDuplicate),
+        "attempted": _attempted(request.POST),
+        "checked": True,
+    }
+
+
+@login_required
+@require_POST
+def check_duplicates(request):
+    """The live check of the new-customer form (htmx, as the rep types). Reads only."""
+    data = request.POST
+    identity = identity_of(
+        company_name=data.get("company_name", "")[:200],
+        uscc=data.get("uscc", "")[:40],
+        website=data.get("website", "")[:200],
+        city=data.get("city", "")[:50],
+        contacts=[
+            {
+                "phone": data.get("contact_phone", "")[:40],
+                "email": data.get("contact_email", "")[:320],
+            }
+        ],
+    )
+    matches = find_duplicates(identity) if identity.keys else []
+    context = {
+        "duplicates": _duplicate_rows(request.user, matches),
+        "attempted": _attempted(data),
+        "checked": bool(identity.keys),
+        "live": True,
+    }
+    return render(request, "leads/_duplicates.html", context)
+
+
+@login_required
+@require_POST
+def request_transfer(request, lead_id: int):
+    form = TransferRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return _after_action(request, lead_id)
+    try:
+        ownership.request_transfer(
+            lead_id=lead_id,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            attempted=_attempted(_unprefixed(request.POST)),
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return _after_action(request, lead_id, error=exc)
+    messages.success(request, _("Transfer requested; the owner's manager will decide."))
+    return redirect("leads:mine")
+
+
+def _unprefixed(data) -> dict:
+    prefix = "attempted_"
+    return {key[len(prefix) :]: value for key, value in data.items() if key.startswith(prefix)}
+
+
+@login_required
+def edit(request, lead_id: int):
+    lead = _lead_or_404(request, lead_id)
+    if not _can_edit(request.user, lead):
+        raise DjangoPermissionDenied
+    form = LeadEditForm.for_lead(lead, request.POST if request.method == "POST" else None)
+    context = {"lead": lead, "form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_lead(lead_id=lead.pk, actor=request.user, **form.service_arguments())
+        except NotFound as exc:
+            raise Http404 from exc
+        except DuplicateFound as exc:
+            context.update(_refusal_context(request, exc))
+            status = exc.status
+        except InvalidUscc as exc:
+            form.add_error("uscc", exc.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Customer details saved."))
+            return redirect("leads:detail", lead_id=lead.pk)
+    return render(request, "leads/edit.html", context, status=400 if form.errors else status)
+
+
+@login_required
+@require_POST
+def add_contact(request, lead_id: int):
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_contact(lead_id=lead_id, actor=request.user, **form.cleaned_data)
+        except NotFound as exc:
+            raise Http404 from exc
+        except DuplicateFound as exc:
+            lead = _lead_or_404(request, lead_id)
+            context = _detail_context(
+                request, lead, contact_form=form, contact_duplicates=_refusal_context(request, exc)
+            )
+            return render(request, "leads/detail.html", context, status=exc.status)
+        except DomainError as exc:
+            return _after_action(request, lead_id, error=exc)
+        return _after_action(request, lead_id, success=_("Contact added."))
+    lead = _lead_or_404(request, lead_id)
+    context = _detail_context(request, lead, contact_form=form)
+    return render(request, "leads/detail.html", context, status=400)
+
+
+def _merge_candidates(user: User, lead) -> list[dict]:
+    """Managers and admins see the lead's possible duplicates, with merge buttons where they
+    may act on both records (the merge service checks it again)."""
+    matches = find_duplicates(identity_of_lead(lead), exclude=(lead.pk,))
+    rows = _duplicate_rows(user, matches)
+    for row, match in zip(rows, matches, strict=True):
+        owner = match.owner
+        if owner is None:
+            row["can_merge"] = _in_pool_scope(user, match.lead)
+        else:
+            row["can_merge"] = selectors.can_manage_lead(user=user, owner=owner)
+    return rows
+
+
+@login_required
+@require_POST
+def merge(request, lead_id: int):
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        lead = _lead_or_404(request, lead_id)
+        context = _detail_context(request, lead, merge_form=form)
+        return render(request, "leads/detail.html", context, status=400)
+    other = form.cleaned_data["other"]
+    if form.cleaned_data["keep"] == MergeForm.KEEP_OTHER:
+        survivor_id, merged_id = other, lead_id
+    else:
+        survivor_id, merged_id = lead_id, other
+    try:
+        survivor = ownership.merge_leads(
+            survivor_id=survivor_id,
+            merged_id=merged_id,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return _after_action(request, lead_id, error=exc)
+    return _after_action(
+        request,
+        survivor.pk,
+        success=_("Merged: contacts, follow-ups and history are now on this customer."),
+    )

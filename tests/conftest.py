@@ -1,3 +1,4 @@
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -109,15 +110,29 @@ def make_lead(db):
 
     def _make(actor: User | None = None, **fields):
         counter["n"] += 1
+        n = counter["n"]
         if actor is None:
             actor = User.objects.filter(role=User.Role.ADMIN).first() or make_user(
                 "pool_admin", role=User.Role.ADMIN
             )
-        fields.setdefault("company_name", f"Company {counter['n']}")
+        # Distinct customers: names that share no brand, and a phone/e-mail of their own, so
+        # the duplicate check lets every one of them in.
+        tag = hashlib.sha256(f"lead-{n}".encode()).hexdigest()[:10]
+        fields.setdefault("company_name", f"Firm {tag}")
         fields.setdefault(
             "contacts",
-            [{"name": "Wang", "title": "CEO", "phone": "13812348000", "email": "wang@example.cn"}],
+            [
+                {
+                    "name": "Wang",
+                    "title": "CEO",
+                    # The first one keeps the number older tests read back (138****8000).
+                    "phone": f"1381234{8000 + n - 1:04d}",
+                    "email": "wang@example.cn" if n == 1 else f"wang@{tag}.cn",
+                }
+            ],
         )
+        # Test lists ("Pool 0", "Pool 1", ...) look alike on purpose: confirmed as distinct.
+        fields.setdefault("confirm_duplicate", True)
         return lead_services.create_lead(actor=actor, **fields)
 
     return _make

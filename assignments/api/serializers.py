@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
-from assignments.models import OwnershipEvent
+from assignments.models import OwnershipEvent, TransferRequest
 
 
 class ClaimOutput(serializers.Serializer):
@@ -82,3 +82,30 @@ class TeamPolicySerializer(PolicySerializer):
     followup_extension = serializers.DurationField(min_value=timedelta(0), allow_null=True)
     max_protection = serializers.DurationField(min_value=timedelta(minutes=1), allow_null=True)
     cooldown = serializers.DurationField(min_value=timedelta(0), allow_null=True)
+
+
+class TransferRequestInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    attempted = serializers.JSONField(
+        required=False, default=dict, help_text="What the rep tried to create, if anything."
+    )
+
+
+class TransferRequestOutput(serializers.ModelSerializer):
+    requester = UserRef()
+    owner = UserRef()
+    company_name = serializers.CharField(source="lead.company_name")
+
+    class Meta:
+        model = TransferRequest
+        fields = [
+            "id",
+            "lead",
+            "company_name",
+            "requester",
+            "owner",
+            "reason",
+            "status",
+            "created_at",
+            "decided_at",
+        ]

@@ -95,7 +95,9 @@ def ensure_below_limit(*, owner: User, policy: EffectivePolicy, now: datetime) -
         raise ClaimLimitReached(limit=policy.claim_limit, active=active)
 
 
-def assign_new_lead(*, lead: Lead, owner: User, actor: User, now: datetime) -> Ownership:
+def assign_new_lead(
+    *, lead: Lead, owner: User, actor: User, now: datetime, details: dict | None = None
+) -> Ownership:
     """A freshly created lead gets its first owner. The caller created the lead in this
     transaction (nobody else can see it yet) and holds the owner's row lock."""
     policy = get_effective_policy(team_id=owner.team_id)
@@ -106,7 +108,7 @@ def assign_new_lead(*, lead: Lead, owner: User, actor: User, now: datetime) -> O
         kind=OwnershipEvent.Kind.ASSIGN,
         actor=actor,
         to_owner_id=owner.pk,
-        details={"via": "create"},
+        details={"via": "create", **(details or {})},
         at=now,
     )
     return period

@@ -100,6 +100,13 @@ if env.str("DATABASE_URL", default=""):
     # Persistent connections: a new backend and login per request cost ~5x in claim throughput.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # Similar-name search: the trigram GIN index answers `%` at this threshold (see
+        # leads/dedupe/matching.py, BRAND_SIMILARITY); set per connection, no extra round trip.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = (
+            options.get("options", "") + " -c pg_trgm.similarity_threshold=0.35"
+        ).strip()
 else:
     # Embedded default. WAL lets readers run beside the single writer; IMMEDIATE makes every
     # transaction take the write lock at BEGIN, so two claims serialise instead of both
@@ -185,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "FollowUpKindEnum": "leads.models.FollowUp.Kind",
         "OwnershipEventKindEnum": "assignments.models.OwnershipEvent.Kind",
         "NotificationKindEnum": "accounts.models.Notification.Kind",
+        "LeadStatusEnum": "leads.models.Lead.Status",
+        "TransferRequestStatusEnum": "assignments.models.TransferRequest.Status",
     },
 }
 

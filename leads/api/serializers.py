@@ -4,6 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
+from leads.dedupe.normalize import normalize_email, normalize_uscc
+from leads.exceptions import InvalidUscc
 from leads.models import Contact, FollowUp, Lead
 from leads.selectors import can_see_contact_details, mask_email, mask_phone
 
@@ -12,12 +14,36 @@ class ContactInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # Accepts what people paste ("mailto:…", "Name <addr>", any case); stores the address.
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+
+    def validate_email(self, value: str) -> str:
+        return validate_email_address(value)
+
+
+def validate_email_address(value: str) -> str:
+    if not value.strip():
+        return ""
+    address = normalize_email(value)
+    if address is None or len(address) > 254:
+        raise serializers.ValidationError(_("Enter a valid e-mail address."), code="invalid")
+    return address
+
+
+class ContactCheckInput(ContactInput):
+    """For the duplicate check: nothing refused for its format."""
+
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
+
+    def validate_email(self, value: str) -> str:
+        return value
 
 
 class LeadInput(serializers.Serializer):
     company_name = serializers.CharField(max_length=200)
-    uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
+    uscc = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     website = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     province = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -35,11 +61,101 @@ class LeadInput(serializers.Serializer):
     contacts = ContactInput(many=True, required=False, default=list, max_length=50)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None)
     pool_team = serializers.IntegerField(required=False, allow_null=True, default=None)
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
 
     def validate_company_name(self, value: str) -> str:
         if not value.strip():
             raise serializers.ValidationError(_("Please enter the company name."), code="blank")
         return value.strip()
+
+    def validate_uscc(self, value: str) -> str:
+        return validate_uscc(value)
+
+
+def validate_uscc(value: str) -> str:
+    if not value.strip():
+        return ""
+    code = normalize_uscc(value)
+    if code is None:
+        raise serializers.ValidationError(InvalidUscc.default_message, code="invalid_uscc")
+    return code
+
+
+class DuplicateCheckInput(LeadInput):
+    """The create payload; every field optional, and nothing is refused for its format: a
+    number that does not parse simply matches nothing."""
+
+    company_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+
+    contacts = ContactCheckInput(many=True, required=False, default=list, max_length=50)
+    uscc = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    website = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
+
+    def validate_company_name(self, value: str) -> str:
+        return value.strip()
+
+    def validate_uscc(self, value: str) -> str:
+        return value
+
+
+class LeadUpdateInput(serializers.Serializer):
+    company_name = serializers.CharField(max_length=200, required=False)
+    uscc = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    website = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    province = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    industry = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    size = serializers.ChoiceField(choices=Lead.Size.choices, required=False, allow_blank=True)
+    source = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
+
+    def validate_company_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Please enter the company name."), code="blank")
+        return value.strip()
+
+    def validate_uscc(self, value: str) -> str:
+        return validate_uscc(value)
+
+
+class ContactCreateInput(ContactInput):
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
+
+
+class ContactUpdateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
+
+    def validate_email(self, value: str) -> str:
+        return validate_email_address(value)
+
+
+class DuplicateMatchOutput(serializers.Serializer):
+    lead = serializers.IntegerField()
+    company_name = serializers.CharField()
+    city = serializers.CharField()
+    level = serializers.ChoiceField(choices=["strong", "weak"])
+    score = serializers.FloatField(min_value=0, max_value=1)
+    reasons = serializers.ListField(child=serializers.CharField())
+    owner = UserRef(allow_null=True)
+    protected_until = serializers.DateTimeField(allow_null=True)
+
+
+class DuplicateCheckOutput(serializers.Serializer):
+    matches = DuplicateMatchOutput(many=True)
+
+
+class MergeInput(serializers.Serializer):
+    lead = serializers.IntegerField(help_text="The lead merged into this one (it stops existing).")
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class ContactOutput(serializers.ModelSerializer):

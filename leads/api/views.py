@@ -5,12 +5,28 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assignments import services as ownership
 from crm.api.pagination import NewestFirstPagination
 from leads import selectors, services
+from leads.dedupe.door import match_dict
+from leads.dedupe.identity import identity_of, identity_of_lead
+from leads.dedupe.matching import find_duplicates
 from leads.filters import LeadFilter
 from leads.models import Lead
 
-from .serializers import FollowUpInput, FollowUpOutput, LeadInput, LeadOutput
+from .serializers import (
+    ContactCreateInput,
+    ContactOutput,
+    ContactUpdateInput,
+    DuplicateCheckInput,
+    DuplicateCheckOutput,
+    FollowUpInput,
+    FollowUpOutput,
+    LeadInput,
+    LeadOutput,
+    LeadUpdateInput,
+    MergeInput,
+)
 
 LIST_PARAMS = [
     OpenApiParameter("scope", OpenApiTypes.STR, enum=list(selectors.SCOPES), default="all"),
@@ -68,6 +84,78 @@ class LeadDetailApi(APIView):
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         return Response(LeadOutput(lead, context={"request": request}).data)
+
+    @extend_schema(request=LeadUpdateInput, responses=LeadOutput)
+    def patch(self, request, lead_id: int):
+        data = LeadUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.update_lead(lead_id=lead_id, actor=request.user, **data.validated_data)
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
+        return Response(LeadOutput(lead, context={"request": request}).data)
+
+
+class LeadDuplicateCheckApi(APIView):
+    """查重: which existing customers a lead with these details would duplicate. Answers who
+    owns them and until when, never their contact details."""
+
+    @extend_schema(request=DuplicateCheckInput, responses=DuplicateCheckOutput)
+    def post(self, request):
+        data = DuplicateCheckInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        identity = identity_of(
+            company_name=values["company_name"],
+            uscc=values["uscc"],
+            website=values["website"],
+            city=values["city"],
+            contacts=values["contacts"],
+        )
+        return Response({"matches": [match_dict(m) for m in find_duplicates(identity)]})
+
+
+class LeadDuplicatesApi(APIView):
+    """The customers an existing lead may duplicate (what a manager merges from)."""
+
+    @extend_schema(responses=DuplicateCheckOutput)
+    def get(self, request, lead_id: int):
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
+        matches = find_duplicates(identity_of_lead(lead), exclude=(lead.pk,))
+        return Response({"matches": [match_dict(m) for m in matches]})
+
+
+class LeadMergeApi(APIView):
+    @extend_schema(request=MergeInput, responses=LeadOutput)
+    def post(self, request, lead_id: int):
+        data = MergeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ownership.merge_leads(
+            survivor_id=lead_id,
+            merged_id=data.validated_data["lead"],
+            actor=request.user,
+            reason=data.validated_data["reason"],
+        )
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
+        return Response(LeadOutput(lead, context={"request": request}).data)
+
+
+class LeadContactsApi(APIView):
+    @extend_schema(request=ContactCreateInput, responses={201: ContactOutput})
+    def post(self, request, lead_id: int):
+        data = ContactCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.add_contact(lead_id=lead_id, actor=request.user, **data.validated_data)
+        return Response(ContactOutput(contact).data, status=status.HTTP_201_CREATED)
+
+
+class LeadContactApi(APIView):
+    @extend_schema(request=ContactUpdateInput, responses=ContactOutput)
+    def patch(self, request, lead_id: int, contact_id: int):
+        data = ContactUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.update_contact(
+            lead_id=lead_id, contact_id=contact_id, actor=request.user, **data.validated_data
+        )
+        return Response(ContactOutput(contact).data)
 
 
 class LeadFollowUpsApi(APIView):

@@ -273,7 +273,8 @@ def test_rep_creating_a_lead_owns_it_and_counts_toward_the_limit(api, rep, set_p
     assert body["owner"] == {"id": rep.pk, "display_name": "Alice Rep"}
     assert body["protected_until"]
     assert body["contacts"][0]["phone"] == "13900001111"
-    second = api(rep).post("/api/v1/leads/", {**payload, "company_name": "Other"}, format="json")
+    other = {"company_name": "Other", "contacts": [{"name": "韩梅梅", "phone": "13900002222"}]}
+    second = api(rep).post("/api/v1/leads/", other, format="json")
     assert second.status_code == 409
     assert second.json()["code"] == "claim_limit_reached"
     assert not api(rep).get("/api/v1/leads/?q=Other").json()["results"]

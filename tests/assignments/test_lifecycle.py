@@ -250,7 +250,9 @@ def test_two_recycle_runs_at_once_over_a_thousand_stale_leads(team, manager, set
     lead_ids = []
     for i in range(1000):
         lead_ids.append(
-            lead_services.create_lead(actor=admin, company_name=f"Old {i}", owner_id=owner.pk).pk
+            lead_services.create_lead(
+                actor=admin, company_name=f"Old {i}", owner_id=owner.pk, confirm_duplicate=True
+            ).pk
         )
     shift = timedelta(days=8)
     from django.db.models import F

@@ -1,0 +1,132 @@
+"""What a lead says about which real-world customer it is: its normalised keys and name.
+
+Built from a create/edit payload or from a stored lead with the same function, so that what is
+indexed and what is looked up cannot drift apart."""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+
+from .normalize import (
+    CompanyName,
+    company_domain,
+    normalize_city,
+    normalize_company_name,
+    normalize_email,
+    normalize_phones,
+    normalize_uscc,
+)
+from .vocab import INDUSTRY_WORDS_EN, LEGAL_FORMS_EN
+
+# Key prefixes. Strong kinds decide a collision on their own; the others only narrow
+# candidates or add weak evidence.
+USCC, PHONE, EMAIL, DOMAIN, NAME = "uscc", "phone", "email", "domain", "name"
+PINYIN, LOCAL_PHONE = "pinyin", "local"
+STRONG_KINDS = frozenset({USCC, PHONE, EMAIL, DOMAIN})
+# A name shorter than this (after stripping regions and legal forms) says too little.
+MIN_NAME_LENGTH = 2
+MAX_WORD_PROBES = 2
+
+
+@dataclass(frozen=True)
+class Identity:
+    keys: frozenset[str]
+    name: CompanyName | None
+    city: str
+    uscc: str = ""
+    # Which input each key came from, to explain a match without echoing stored data.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    # Strings to look up similar brands with: the brand, and the distinctive words of a Latin
+    # name (so "Acme Tradng Ltd", whose misspelt trade word stays in its brand, still finds
+    # the brand "acme").
+    probes: tuple[str, ...] = ()
+
+    @property
+    def lock_keys(self) -> list[str]:
+        """Keys whose match would make a strong duplicate: creators of the same customer
+        serialise on these."""
+        return sorted(k for k in self.keys if kind_of(k) in STRONG_KINDS or kind_of(k) == NAME)
+
+
+def kind_of(key: str) -> str:
+    return key.partition(":")[0]
+
+
+def identity_of(
+    *,
+    company_name: str = "",
+    uscc: str = "",
+    website: str = "",
+    city: str = "",
+    contacts: Iterable[Mapping] = (),
+) -> Identity:
+    region = getattr(settings, "PHONE_DEFAULT_REGION", "CN")
+    keys: dict[str, str] = {}
+
+    code = normalize_uscc(uscc or "")
+    if code:
+        keys[f"{USCC}:{code}"] = uscc
+    domain = company_domain(website or "")
+    if domain:
+        keys[f"{DOMAIN}:{domain}"] = website
+    for contact in contacts:
+        phone = contact.get("phone") or ""
+        for number in normalize_phones(phone, region=region):
+            key = f"{PHONE}:{number.value}" if number.strong else number.value
+            keys.setdefault(key, phone)
+        email = normalize_email(contact.get("email") or "")
+        if email:
+            keys.setdefault(f"{EMAIL}:{email}", email)
+            domain = company_domain(email)
+            if domain:
+                keys.setdefault(f"{DOMAIN}:{domain}", email)
+
+    name = normalize_company_name(company_name or "") if company_name else None
+    if name is not None and len(name.core) >= MIN_NAME_LENGTH:
+        keys[f"{NAME}:{name.core}"] = company_name
+        if name.pinyin and name.pinyin != name.core:
+            keys[f"{PINYIN}:{name.pinyin}"] = company_name
+    else:
+        name = None
+    city_key = normalize_city(city or "") or (name.city if name else "")
+    return Identity(
+        keys=frozenset(keys),
+        name=name,
+        city=city_key,
+        uscc=code or "",
+        sources=keys,
+        probes=_probes(company_name, name),
+    )
+
+
+def _probes(raw: str, name: CompanyName | None) -> tuple[str, ...]:
+    if name is None:
+        return ()
+    probes = [name.brand]
+    if name.core.isascii():
+        words = re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", raw).lower())
+        probes += [w for w in words if len(w) >= 3 and w not in _stop_words()][:MAX_WORD_PROBES]
+    return tuple(dict.fromkeys(p for p in probes if p))
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    legal = {word for form in LEGAL_FORMS_EN for part in form for word in part.split()}
+    return frozenset(legal | set(INDUSTRY_WORDS_EN) | {"the", "and"})
+
+
+def identity_of_lead(lead, contacts: Iterable | None = None) -> Identity:
+    """The identity of a stored lead; `contacts` defaults to the lead's contacts."""
+    if contacts is None:
+        contacts = lead.contacts.all()
+    return identity_of(
+        company_name=lead.company_name,
+        uscc=lead.uscc,
+        website=lead.website,
+        city=lead.city,
+        contacts=[{"phone": c.phone, "email": c.email} for c in contacts],
+    )

@@ -1,0 +1,290 @@
+"""Find the existing leads that are (or may be) the same customer as an identity.
+
+Candidates come from two narrow indexes, never from the wide lead table:
+1. exact normalised keys (one btree probe for all of them: phones, e-mails, company domain,
+   统一社会信用代码, normalised name, its pinyin);
+2. similar brands: the name with region, legal form and trade words stripped ("星辰" of
+   "北京星辰信息科技有限公司"), through pg_trgm's GIN index on PostgreSQL or the trigram table
+   on SQLite. Trade words and legal forms are what make raw-name trigram search slow: they
+   are shared by hundreds of thousands of companies.
+Then each candidate is judged in Python on the full normalised name, pinyin and city.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from math import floor
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import User
+from assignments.models import Ownership
+from leads.models import Lead, LeadKey, LeadName, LeadNameGram
+from leads.selectors import attach_live_ownership
+
+from .identity import (
+    DOMAIN,
+    EMAIL,
+    LOCAL_PHONE,
+    NAME,
+    PHONE,
+    PINYIN,
+    USCC,
+    Identity,
+    kind_of,
+)
+from .index import uses_pg_trgm
+from .normalize import trigram_similarity, trigrams
+
+STRONG, WEAK = "strong", "weak"
+# Candidate generation on the brand: lower than the weak threshold on purpose, the judge
+# decides on the whole name.
+BRAND_SIMILARITY = 0.35
+# Similar-name evidence counts from this trigram similarity of the normalised names.
+WEAK_NAME_SIMILARITY = 0.5
+MAX_KEY_ROWS = 500
+MAX_SIMILAR = 50
+MAX_MATCHES = 20
+
+# How sure one piece of evidence makes us, alone. Several combine as independent evidence.
+EVIDENCE = {
+    "same_uscc": 0.99,
+    "same_phone": 0.95,
+    "same_email": 0.95,
+    "same_domain": 0.9,
+    "same_name_city": 0.9,
+    "same_name": 0.85,
+    "same_name_sound_city": 0.8,
+    "same_local_phone": 0.35,
+}
+STRONG_REASONS = {
+    USCC: "same_uscc",
+    PHONE: "same_phone",
+    EMAIL: "same_email",
+    DOMAIN: "same_domain",
+}
+
+
+@dataclass
+class Match:
+    lead: Lead  # with `live_ownership` attached
+    level: str
+    score: float
+    reasons: list[str]
+
+    @property
+    def owner(self):
+        period = self.lead.live_ownership
+        return period.owner if period else None
+
+    @property
+    def protected_until(self):
+        period = self.lead.live_ownership
+        return period.protected_until if period else None
+
+
+def find_duplicates(identity: Identity, *, exclude: tuple[int, ...] = ()) -> list[Match]:
+    """Strong matches first, then weak, each by score; at most MAX_MATCHES."""
+    if not identity.keys and not identity.probes:
+        return []
+    if uses_pg_trgm():
+        candidates = _candidates_in_one_statement(identity, exclude)
+    else:
+        candidates = _candidates_portable(identity, exclude)
+    matches = []
+    for lead, name, kinds in candidates:
+        verdict = judge(identity, name, kinds)
+        if verdict is not None:
+            level, score, reasons = verdict
+            matches.append(Match(lead=lead, level=level, score=score, reasons=reasons))
+    matches.sort(key=lambda m: (m.level != STRONG, -m.score, -m.lead.pk))
+    return matches[:MAX_MATCHES]
+
+
+Candidate = tuple[Lead, LeadName | None, set[str]]
+
+
+def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -> list[Candidate]:
+    """PostgreSQL: key hits, similar brands, the candidates' names and live owners in one
+    round trip. `brand % probe` is what the GIN index answers (at the connection's
+    pg_trgm.similarity_threshold, set in settings); the explicit similarity() keeps the
+    threshold exact whatever the connection says."""
+    probes = list(identity.probes)
+    params: dict = {
+        "keys": sorted(identity.keys),
+        "exclude": list(exclude),
+        "max_keys": MAX_KEY_ROWS,
+        "max_similar": MAX_SIMILAR,
+        "threshold": BRAND_SIMILARITY,
+        "now": timezone.now(),
+        "won": Lead.Status.WON,
+    }
+    if probes:
+        for i, probe in enumerate(probes):
+            params[f"p{i}"] = probe
+        any_probe = " OR ".join(f"brand %% %(p{i})s" for i in range(len(probes)))
+        best = "GREATEST(" + ", ".join(f"similarity(brand, %(p{i})s)" for i in range(len(probes)))
+        # Only placeholders are formatted in; every value goes as a parameter.
+        similar = f"""
+            SELECT lead_id FROM leads_leadname
+            WHERE ({any_probe}) AND {best}) >= %(threshold)s
+              AND NOT lead_id = ANY(%(exclude)s::bigint[])
+            ORDER BY {best}) DESC, lead_id DESC LIMIT %(max_similar)s"""  # noqa: S608
+    else:
+        similar = "SELECT NULL::bigint AS lead_id WHERE false"
+    sql = f"""
+        WITH hits AS (
+            SELECT lead_id, array_agg(key) AS keys FROM leads_leadkey
+            WHERE key = ANY(%(keys)s::text[]) AND NOT lead_id = ANY(%(exclude)s::bigint[])
+            GROUP BY lead_id LIMIT %(max_keys)s
+        ), alike AS ({similar}
+        ), ids AS (SELECT lead_id FROM hits UNION SELECT lead_id FROM alike)
+        SELECT l.id, l.company_name, l.city, l.status, l.pool_team_id,
+               n.lead_id, n.core, n.brand, n.pinyin, n.city, n.uscc, h.keys,
+               o.id, o.owner_id, u.display_name, u.team_id, o.started_at, o.protected_until
+        FROM ids
+        JOIN leads_lead l ON l.id = ids.lead_id AND l.merged_into_id IS NULL
+        LEFT JOIN leads_leadname n ON n.lead_id = l.id
+        LEFT JOIN hits h ON h.lead_id = l.id
+        LEFT JOIN assignments_ownership o ON o.lead_id = l.id AND o.ended_at IS NULL
+             AND (o.protected_until > %(now)s OR l.status = %(won)s)
+        LEFT JOIN accounts_user u ON u.id = o.owner_id"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    candidates = []
+    for row in rows:
+        (lead_id, company, city, status, pool_team_id, name_id, core, brand, pinyin, name_city,
+         uscc, keys, period_id, owner_id, owner_name, owner_team, started, until) = row  # fmt: skip
+        lead = Lead(id=lead_id, company_name=company, city=city, status=status)
+        lead.pool_team_id = pool_team_id
+        lead.live_ownership = None
+        if period_id is not None:
+            owner = User(id=owner_id, display_name=owner_name, team_id=owner_team)
+            lead.live_ownership = Ownership(
+                id=period_id, lead_id=lead_id, owner=owner, started_at=started,
+                protected_until=until,
+            )  # fmt: skip
+        name = None
+        if name_id is not None:
+            name = LeadName(
+                lead_id=lead_id, core=core, brand=brand, pinyin=pinyin, city=name_city, uscc=uscc
+            )
+        candidates.append((lead, name, {kind_of(k) for k in keys or ()}))
+    return candidates
+
+
+def _candidates_portable(identity: Identity, exclude: tuple[int, ...]) -> list[Candidate]:
+    """SQLite (the embedded default): the same candidates, a few statements."""
+    hits: dict[int, set[str]] = defaultdict(set)
+    if identity.keys:
+        rows = (
+            LeadKey.objects.filter(key__in=identity.keys)
+            .exclude(lead_id__in=exclude)
+            .values_list("lead_id", "key")[:MAX_KEY_ROWS]
+        )
+        for lead_id, key in rows:
+            hits[lead_id].add(kind_of(key))
+    ids = set(hits)
+    for probe in identity.probes:
+        ids.update(lead_id for _, lead_id in _similar_on_sqlite(probe, exclude)[:MAX_SIMILAR])
+    if not ids:
+        return []
+    leads = list(
+        Lead.objects.filter(pk__in=ids, merged_into__isnull=True)
+        .select_related("dedupe_name")
+        .only("id", "company_name", "city", "status", "pool_team_id", "dedupe_name")
+    )
+    attach_live_ownership(leads)
+    return [
+        (lead, lead.dedupe_name if _has_name(lead) else None, hits.get(lead.pk, set()))
+        for lead in leads
+    ]
+
+
+def _has_name(lead: Lead) -> bool:
+    try:
+        return lead.dedupe_name is not None
+    except LeadName.DoesNotExist:
+        return False
+
+
+def judge(
+    identity: Identity, other: LeadName | None, kinds: set[str]
+) -> tuple[str, float, list[str]] | None:
+    """The level, score and reasons for one candidate, or None when it is not a match."""
+    strong: list[str] = [STRONG_REASONS[k] for k in (USCC, PHONE, EMAIL, DOMAIN) if k in kinds]
+    weak: list[str] = []
+    weak_scores: list[float] = []
+    if LOCAL_PHONE in kinds:
+        weak.append("same_local_phone")
+        weak_scores.append(EVIDENCE["same_local_phone"])
+
+    name = identity.name
+    if name is not None and other is not None and _names_may_match(identity, other):
+        same_city = bool(identity.city) and identity.city == other.city
+        if NAME in kinds or name.core == other.core:
+            strong.append("same_name_city" if same_city else "same_name")
+        elif same_city and name.pinyin != name.core and name.pinyin == other.pinyin:
+            # The same Chinese name by sound in the same city (杭州俊枫软件 / 杭州俊丰软件): the
+            # pinyin input method's typical slip, and the registry rarely admits both.
+            strong.append("same_name_sound_city")
+        else:
+            similarity = trigram_similarity(name.core, other.core)
+            if name.pinyin and name.pinyin == other.pinyin:
+                # Same sound, different characters: the typical pinyin-IME slip (星辰/星晨).
+                similarity = max(similarity, 0.9)
+            elif name.pinyin != name.core:
+                similarity = max(similarity, trigram_similarity(name.pinyin, other.pinyin))
+            if PINYIN in kinds:
+                similarity = max(similarity, 0.9)
+            if similarity >= WEAK_NAME_SIMILARITY:
+                weak.append("similar_name")
+                # Scaled into 0.4..0.8 so that a weak match never outranks a strong one.
+                weak_scores.append(0.4 + 0.4 * similarity)
+
+    if strong:
+        return STRONG, _combine([EVIDENCE[r] for r in strong] + weak_scores), strong + weak
+    if weak:
+        return WEAK, min(_combine(weak_scores), 0.8), weak
+    return None
+
+
+def _names_may_match(identity: Identity, other: LeadName) -> bool:
+    """Two different registration codes are two legal entities, and the same brand in two
+    cities is two customers (北京华联 / 上海华联): the name then proves nothing."""
+    if identity.uscc and other.uscc and identity.uscc != other.uscc:
+        return False
+    return not (identity.city and other.city and identity.city != other.city)
+
+
+def _combine(scores: list[float]) -> float:
+    remaining = 1.0
+    for score in scores:
+        remaining *= 1.0 - score
+    return round(1.0 - remaining, 3)
+
+
+def _similar_on_sqlite(brand: str, exclude: tuple[int, ...]) -> list[tuple[float, int]]:
+    grams = trigrams(brand)
+    if not grams:
+        return []
+    # |A∩B| / |A∪B| >= t needs at least t·|A| shared trigrams: narrow on that, then compute.
+    need = max(1, floor(BRAND_SIMILARITY * len(grams)))
+    candidates = (
+        LeadNameGram.objects.filter(gram__in=grams)
+        .exclude(lead_id__in=exclude)
+        .values("lead_id")
+        .annotate(shared=Count("id"))
+        .filter(shared__gte=need)
+        .order_by("-shared")
+        .values_list("lead_id", flat=True)[: MAX_SIMILAR * 4]
+    )
+    scored = [
+        (trigram_similarity(brand, other), lead_id)
+        for lead_id, other in LeadName.objects.filter(lead_id__in=list(candidates)).values_list(
+            "lead_id", "brand"
+        )
+    ]
+    return sorted((item for item in scored if item[0] >= BRAND_SIMILARITY), reverse=True)
