@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims bench-recycle
+.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,11 @@ bench-claims: install
 # Recycling 100,000 expired claims among 1,000,000 leads while reps claim (bench/recycle.py).
 bench-recycle: install
 	$(BIN)/python bench/recycle.py $(BENCH_ARGS)
+
+# Duplicate check and creation with the check over 1,000,000 leads (bench/dedupe.py).
+bench-dedupe: install
+	$(BIN)/python bench/dedupe.py $(BENCH_ARGS)
+
+# Precision and recall of duplicate detection on the labelled set (bench/dedupe_eval.py).
+eval-dedupe: install
+	$(BIN)/python bench/dedupe_eval.py $(BENCH_ARGS)

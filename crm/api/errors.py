@@ -14,23 +14,23 @@ from rest_framework.views import exception_handler
 from crm.errors import DomainError
 
 
-def _field_errors(detail) -> dict:
+def field_errors(detail) -> dict:
     if isinstance(detail, dict):
-        return {key: _field_errors(value) for key, value in detail.items()}
+        return {key: field_errors(value) for key, value in detail.items()}
     if isinstance(detail, list):
         if all(isinstance(item, exceptions.ErrorDetail) for item in detail):
             return [{"code": item.code, "message": str(item)} for item in detail]
-        return [_field_errors(item) for item in detail]
+        return [field_errors(item) for item in detail]
     return [{"code": getattr(detail, "code", "invalid"), "message": str(detail)}]
 
 
-def _first_message(errors) -> str:
+def first_message(errors) -> str:
     if isinstance(errors, dict):
         if "message" in errors and "code" in errors:
             return errors["message"]
         errors = list(errors.values())
     for item in errors:
-        message = _first_message(item) if isinstance(item, (dict, list)) else ""
+        message = first_message(item) if isinstance(item, (dict, list)) else ""
         if message:
             return message
     return ""
@@ -45,10 +45,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
 
     if isinstance(exc, exceptions.ValidationError):
-        errors = _field_errors(exc.detail)
+        errors = field_errors(exc.detail)
         if not isinstance(errors, dict):
             errors = {"non_field_errors": errors}
-        message = _first_message(errors)
+        message = first_message(errors)
         body = {
             "code": "invalid",
             "detail": message or _("The request has invalid fields."),

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -95,6 +96,8 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
+# Similar-name candidates (duplicate check): brands at least this trigram-similar.
+DEDUPE_BRAND_SIMILARITY = 0.5
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     # Persistent connections: a new backend and login per request cost ~5x in claim throughput.
@@ -102,10 +105,11 @@ if env.str("DATABASE_URL", default=""):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if "postgresql" in DATABASES["default"]["ENGINE"]:
         # Similar-name search: the trigram GIN index answers `%` at this threshold (see
-        # leads/dedupe/matching.py, BRAND_SIMILARITY); set per connection, no extra round trip.
+        # leads/dedupe/matching.py); set per connection, no extra round trip.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = (
-            options.get("options", "") + " -c pg_trgm.similarity_threshold=0.35"
+            options.get("options", "")
+            + f" -c pg_trgm.similarity_threshold={DEDUPE_BRAND_SIMILARITY}"
         ).strip()
 else:
     # Embedded default. WAL lets readers run beside the single writer; IMMEDIATE makes every
@@ -242,6 +246,12 @@ RECYCLE_BATCH_SIZE = env.int("RECYCLE_BATCH_SIZE", default=1000)
 # The owner is reminded this long before the claim expires; their manager a bit later.
 CLAIM_REMINDER_BEFORE = timedelta(hours=env.int("CLAIM_REMINDER_HOURS", default=48))
 CLAIM_ESCALATION_BEFORE = timedelta(hours=env.int("CLAIM_ESCALATION_HOURS", default=24))
+
+# --- Duplicate check (查重) ------------------------------------------------------------------
+# Phones written without a country code are read as numbers of this region (ISO 3166 code).
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN").upper()
+if PHONE_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(f"PHONE_DEFAULT_REGION {PHONE_DEFAULT_REGION!r} is not a region.")
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

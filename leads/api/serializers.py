@@ -250,3 +250,36 @@ class FollowUpOutput(serializers.ModelSerializer):
             "author",
             "created_at",
         ]
+
+
+class LeadImportInput(serializers.Serializer):
+    rows = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        default=list,
+        max_length=1000,
+        help_text="Lead create payloads, or flat rows with contact_name/contact_phone/... columns "
+        "(at most 1,000 per request; larger files: manage.py import_leads).",
+    )
+    csv = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Or the text of a CSV file with a header row (same column names).",
+    )
+    confirm_duplicates = serializers.BooleanField(required=False, default=False)
+    pool_team = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ImportRowOutput(serializers.Serializer):
+    row = serializers.IntegerField()
+    lead = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(help_text="created, or the refusal's code")
+    detail = serializers.CharField(required=False)
+    matches = DuplicateMatchOutput(many=True, required=False)
+
+
+class LeadImportOutput(serializers.Serializer):
+    created = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    results = ImportRowOutput(many=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path(
         "leads/duplicates/", views.LeadDuplicateCheckApi.as_view(), name="api-lead-duplicate-check"
     ),
+    path("leads/import/", views.LeadImportApi.as_view(), name="api-lead-import"),
     path("leads/<int:lead_id>/", views.LeadDetailApi.as_view(), name="api-lead"),
     path(
         "leads/<int:lead_id>/duplicates/",

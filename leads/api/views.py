@@ -7,11 +7,13 @@ from rest_framework.views import APIView
 
 from assignments import services as ownership
 from crm.api.pagination import NewestFirstPagination
+from crm.errors import PermissionDenied
 from leads import selectors, services
 from leads.dedupe.door import match_dict
 from leads.dedupe.identity import identity_of, identity_of_lead
 from leads.dedupe.matching import find_duplicates
 from leads.filters import LeadFilter
+from leads.imports import import_leads, rows_from_csv
 from leads.models import Lead
 
 from .serializers import (
@@ -22,6 +24,8 @@ from .serializers import (
     DuplicateCheckOutput,
     FollowUpInput,
     FollowUpOutput,
+    LeadImportInput,
+    LeadImportOutput,
     LeadInput,
     LeadOutput,
     LeadUpdateInput,
@@ -171,3 +175,43 @@ class LeadFollowUpsApi(APIView):
         data.is_valid(raise_exception=True)
         followup = services.log_followup(lead_id=lead_id, actor=request.user, **data.validated_data)
         return Response(FollowUpOutput(followup).data, status=status.HTTP_201_CREATED)
+
+
+MAX_API_ROWS = 1000
+
+
+class LeadImportApi(APIView):
+    """Admins and managers import a list: each row through the same checks as one creation
+    (duplicates against the database and the rows before it); refused rows say why."""
+
+    @extend_schema(request=LeadImportInput, responses=LeadImportOutput)
+    def post(self, request):
+        if not (request.user.is_admin or request.user.is_manager):
+            raise PermissionDenied()
+        data = LeadImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        rows = values["rows"] or rows_from_csv(values["csv"])
+        if len(rows) > MAX_API_ROWS:
+            raise serializers.ValidationError(
+                {
+                    "rows": [
+                        serializers.ErrorDetail(
+                            _("At most 1,000 rows per request."), code="too_many_rows"
+                        )
+                    ]
+                }
+            )
+        report = import_leads(
+            actor=request.user,
+            rows=rows,
+            confirm_duplicates=values["confirm_duplicates"],
+            pool_team_id=values["pool_team"],
+        )
+        return Response(
+            {
+                "created": report.created,
+                "counts": report.counts(),
+                "results": [r.as_dict() for r in report.results],
+            }
+        )

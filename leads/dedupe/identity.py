@@ -25,11 +25,13 @@ from .vocab import INDUSTRY_WORDS_EN, LEGAL_FORMS_EN
 # Key prefixes. Strong kinds decide a collision on their own; the others only narrow
 # candidates or add weak evidence.
 USCC, PHONE, EMAIL, DOMAIN, NAME = "uscc", "phone", "email", "domain", "name"
-PINYIN, LOCAL_PHONE = "pinyin", "local"
+PINYIN, LOCAL_PHONE, TYPO = "pinyin", "local", "typo"
 STRONG_KINDS = frozenset({USCC, PHONE, EMAIL, DOMAIN})
 # A name shorter than this (after stripping regions and legal forms) says too little.
 MIN_NAME_LENGTH = 2
-MAX_WORD_PROBES = 2
+# One letter less than this, and a variant is shared by too many brands to say anything:
+# shorter words are keyed as they are (so "Atas" still meets a deletion of "Atlas").
+MIN_TYPO_WORD = 5
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,15 @@ class Identity:
     uscc: str = ""
     # Which input each key came from, to explain a match without echoing stored data.
     sources: Mapping[str, str] = field(default_factory=dict)
-    # Strings to look up similar brands with: the brand, and the distinctive words of a Latin
-    # name (so "Acme Tradng Ltd", whose misspelt trade word stays in its brand, still finds
-    # the brand "acme").
-    probes: tuple[str, ...] = ()
+    # What the trigram index holds and is searched with: the Chinese brand ("星辰" of
+    # "北京星辰信息科技有限公司"), or for a Latin name its first distinctive word ("acme" of
+    # "Acme Tradng Ltd"): a common word left in a brand would make every search rescan all
+    # the brands that share it.
+    brand: str = ""
+
+    @property
+    def probes(self) -> tuple[str, ...]:
+        return (self.brand,) if self.brand else ()
 
     @property
     def lock_keys(self) -> list[str]:
@@ -86,10 +93,19 @@ def identity_of(
                 keys.setdefault(f"{DOMAIN}:{domain}", email)
 
     name = normalize_company_name(company_name or "") if company_name else None
+    brand = ""
     if name is not None and len(name.core) >= MIN_NAME_LENGTH:
         keys[f"{NAME}:{name.core}"] = company_name
         if name.pinyin and name.pinyin != name.core:
             keys[f"{PINYIN}:{name.pinyin}"] = company_name
+        brand = name.brand
+        if name.core.isascii():
+            word = _first_distinctive_word(company_name)
+            brand = word or brand
+            # One-letter slips in the brand word (Redmrak/Redmark, Atas/Atlas): every
+            # one-deletion variant is a key, so a slip on either side meets on one of them.
+            for variant in _deletions(word):
+                keys.setdefault(f"{TYPO}:{variant}", company_name)
     else:
         name = None
     city_key = normalize_city(city or "") or (name.city if name else "")
@@ -99,18 +115,22 @@ def identity_of(
         city=city_key,
         uscc=code or "",
         sources=keys,
-        probes=_probes(company_name, name),
+        brand=brand,
     )
 
 
-def _probes(raw: str, name: CompanyName | None) -> tuple[str, ...]:
-    if name is None:
-        return ()
-    probes = [name.brand]
-    if name.core.isascii():
-        words = re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", raw).lower())
-        probes += [w for w in words if len(w) >= 3 and w not in _stop_words()][:MAX_WORD_PROBES]
-    return tuple(dict.fromkeys(p for p in probes if p))
+def _first_distinctive_word(raw: str) -> str:
+    words = re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", raw).lower())
+    return next((w for w in words if len(w) >= 2 and w not in _stop_words()), "")
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and, when long enough to stay specific, the word minus each one letter."""
+    if len(word) < MIN_TYPO_WORD - 1:
+        return set()
+    if len(word) < MIN_TYPO_WORD:
+        return {word}
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 @cache

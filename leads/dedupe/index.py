@@ -51,7 +51,7 @@ def _write_names(pairs: list[tuple[int, Identity]], *, replace: bool) -> None:
         LeadName(
             lead_id=lead_id,
             core=identity.name.core[:200],
-            brand=identity.name.brand[:200],
+            brand=identity.brand[:200],
             pinyin=identity.name.pinyin[:400],
             city=identity.city[:60],
             uscc=identity.uscc,

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from math import floor
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
@@ -40,7 +41,7 @@ from .normalize import trigram_similarity, trigrams
 STRONG, WEAK = "strong", "weak"
 # Candidate generation on the brand: lower than the weak threshold on purpose, the judge
 # decides on the whole name.
-BRAND_SIMILARITY = 0.35
+BRAND_SIMILARITY = settings.DEDUPE_BRAND_SIMILARITY
 # Similar-name evidence counts from this trigram similarity of the normalised names.
 WEAK_NAME_SIMILARITY = 0.5
 MAX_KEY_ROWS = 500
@@ -147,8 +148,13 @@ def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -
         JOIN leads_lead l ON l.id = ids.lead_id AND l.merged_into_id IS NULL
         LEFT JOIN leads_leadname n ON n.lead_id = l.id
         LEFT JOIN hits h ON h.lead_id = l.id
-        LEFT JOIN assignments_ownership o ON o.lead_id = l.id AND o.ended_at IS NULL
-             AND (o.protected_until > %(now)s OR l.status = %(won)s)
+        LEFT JOIN LATERAL (
+            -- One probe of the one-open-period-per-lead index for each candidate.
+            SELECT id, owner_id, started_at, protected_until FROM assignments_ownership
+            WHERE lead_id = l.id AND ended_at IS NULL
+              AND (protected_until > %(now)s OR l.status = %(won)s)
+            LIMIT 1
+        ) o ON true
         LEFT JOIN accounts_user u ON u.id = o.owner_id"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

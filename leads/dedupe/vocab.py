@@ -346,6 +346,19 @@ INDUSTRY_WORDS_EN: frozenset[str] = frozenset({
     "foods", "food", "import", "export", "development", "communications", "communication",
     "information", "internet", "data", "innovations", "innovation", "resources", "supply",
     "chain", "commerce", "ecommerce", "marketing", "design", "studio", "studios",
+    "retail", "retailers", "wholesale", "distribution", "distributors", "health", "care",
+    "clinic", "construction", "builders", "property", "properties", "realty", "estate",
+    "real", "textiles", "textile", "apparel", "fashion", "furniture", "packaging", "printing",
+    "chemicals", "chemical", "plastics", "metals", "steel", "machinery", "equipment", "tools",
+    "automotive", "motors", "auto", "transport", "shipping", "freight", "aviation", "travel",
+    "tourism", "hotels", "hotel", "hospitality", "restaurants", "catering", "beverages",
+    "agriculture", "agri", "farms", "education", "training", "academy", "institute",
+    "research", "analytics", "security", "insurance", "finance", "financial", "bank",
+    "advisors", "advisory", "associates", "agency", "publishing", "entertainment", "games",
+    "robotics", "semiconductor", "semiconductors", "devices", "instruments", "optics",
+    "power", "solar", "environmental", "water", "mining", "oil", "gas", "petroleum",
+    "logistik", "technik", "handel", "systeme", "verpackung", "beratung", "dienstleistungen",
+    "co", "company", "brands", "works", "factory", "store", "stores", "shop", "market",
 })  # fmt: skip
 
 # --- Domains -----------------------------------------------------------------------------

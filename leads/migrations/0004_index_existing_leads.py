@@ -42,14 +42,16 @@ def index_existing(apps, schema_editor):
                     LeadName(
                         lead_id=lead.pk,
                         core=name.core[:200],
-                        brand=name.brand[:200],
+                        brand=identity.brand[:200],
                         pinyin=name.pinyin[:400],
                         city=identity.city[:60],
                         uscc=identity.uscc,
                     )
                 )
                 if not on_postgres:
-                    grams += [LeadNameGram(lead_id=lead.pk, gram=g) for g in trigrams(name.brand)]
+                    grams += [
+                        LeadNameGram(lead_id=lead.pk, gram=g) for g in trigrams(identity.brand)
+                    ]
         LeadKey.objects.bulk_create(keys, ignore_conflicts=True)
         LeadName.objects.bulk_create(names, ignore_conflicts=True)
         LeadNameGram.objects.bulk_create(grams)

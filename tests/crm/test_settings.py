@@ -47,6 +47,23 @@ def test_wrong_boolean_fails_loudly():
     assert result.returncode != 0
 
 
+def test_unknown_phone_region_fails_loudly():
+    result = run_manage("check", env_overrides={**PROD_ENV, "PHONE_DEFAULT_REGION": "XX"})
+    assert result.returncode != 0
+    assert "PHONE_DEFAULT_REGION 'XX' is not a region" in result.stderr
+
+
+@pytest.mark.django_db
+def test_trigram_threshold_is_set_on_postgresql_connections():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: this run is on " + connection.vendor)
+    from leads.dedupe.matching import BRAND_SIMILARITY
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.similarity_threshold")
+        assert float(cursor.fetchone()[0]) == BRAND_SIMILARITY
+
+
 @pytest.mark.django_db
 def test_embedded_sqlite_uses_wal_and_immediate_transactions():
     if connection.vendor != "sqlite":
