@@ -77,7 +77,8 @@ class LeadListCreateApi(APIView):
             pool_team_id=values.pop("pool_team"),
             **values,
         )
-        lead = selectors.get_lead_for(user=request.user, lead_id=lead.pk)
+        # Visible to its creator by construction (their own, or a pool in their scope).
+        selectors.attach_live_ownership([lead])
         return Response(
             LeadOutput(lead, context={"request": request}).data, status=status.HTTP_201_CREATED
         )

@@ -12,6 +12,7 @@ Then each candidate is judged in Python on the full normalised name, pinyin and 
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from math import floor
 
 from django.conf import settings
@@ -19,8 +20,6 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.models import User
-from assignments.models import Ownership
 from leads.models import Lead, LeadKey, LeadName, LeadNameGram
 from leads.selectors import attach_live_ownership
 
@@ -45,7 +44,7 @@ BRAND_SIMILARITY = settings.DEDUPE_BRAND_SIMILARITY
 # Similar-name evidence counts from this trigram similarity of the normalised names.
 WEAK_NAME_SIMILARITY = 0.5
 MAX_KEY_ROWS = 500
-MAX_SIMILAR = 50
+MAX_SIMILAR = 25
 MAX_MATCHES = 20
 
 # How sure one piece of evidence makes us, alone. Several combine as independent evidence.
@@ -67,9 +66,52 @@ STRONG_REASONS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class MatchedOwner:
+    """Who owns a matched lead: just what a duplicate notice shows and permissions need."""
+
+    pk: int
+    display_name: str
+    team_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedPeriod:
+    owner: MatchedOwner
+    started_at: datetime
+    protected_until: datetime
+
+    @property
+    def owner_id(self) -> int:
+        return self.owner.pk
+
+
+@dataclass(slots=True)
+class MatchedLead:
+    """A candidate read in the one-statement path; building model instances for fifty
+    candidates cost more than the query."""
+
+    pk: int
+    company_name: str
+    city: str
+    status: str
+    pool_team_id: int | None
+    live_ownership: MatchedPeriod | None
+    Status = Lead.Status
+
+
+@dataclass(frozen=True, slots=True)
+class NameRow:
+    core: str
+    brand: str
+    pinyin: str
+    city: str
+    uscc: str
+
+
 @dataclass
 class Match:
-    lead: Lead  # with `live_ownership` attached
+    lead: Lead | MatchedLead  # with `live_ownership` attached
     level: str
     score: float
     reasons: list[str]
@@ -103,7 +145,7 @@ def find_duplicates(identity: Identity, *, exclude: tuple[int, ...] = ()) -> lis
     return matches[:MAX_MATCHES]
 
 
-Candidate = tuple[Lead, LeadName | None, set[str]]
+Candidate = tuple[Lead | MatchedLead, LeadName | NameRow | None, set[str]]
 
 
 def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -> list[Candidate]:
@@ -163,20 +205,22 @@ def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -
     for row in rows:
         (lead_id, company, city, status, pool_team_id, name_id, core, brand, pinyin, name_city,
          uscc, keys, period_id, owner_id, owner_name, owner_team, started, until) = row  # fmt: skip
-        lead = Lead(id=lead_id, company_name=company, city=city, status=status)
-        lead.pool_team_id = pool_team_id
-        lead.live_ownership = None
+        period = None
         if period_id is not None:
-            owner = User(id=owner_id, display_name=owner_name, team_id=owner_team)
-            lead.live_ownership = Ownership(
-                id=period_id, lead_id=lead_id, owner=owner, started_at=started,
+            period = MatchedPeriod(
+                owner=MatchedOwner(pk=owner_id, display_name=owner_name, team_id=owner_team),
+                started_at=started,
                 protected_until=until,
-            )  # fmt: skip
-        name = None
-        if name_id is not None:
-            name = LeadName(
-                lead_id=lead_id, core=core, brand=brand, pinyin=pinyin, city=name_city, uscc=uscc
             )
+        lead = MatchedLead(
+            pk=lead_id,
+            company_name=company,
+            city=city,
+            status=status,
+            pool_team_id=pool_team_id,
+            live_ownership=period,
+        )
+        name = NameRow(core, brand, pinyin, name_city, uscc) if name_id is not None else None
         candidates.append((lead, name, {kind_of(k) for k in keys or ()}))
     return candidates
 
@@ -217,7 +261,7 @@ def _has_name(lead: Lead) -> bool:
 
 
 def judge(
-    identity: Identity, other: LeadName | None, kinds: set[str]
+    identity: Identity, other: LeadName | NameRow | None, kinds: set[str]
 ) -> tuple[str, float, list[str]] | None:
     """The level, score and reasons for one candidate, or None when it is not a match."""
     strong: list[str] = [STRONG_REASONS[k] for k in (USCC, PHONE, EMAIL, DOMAIN) if k in kinds]
@@ -257,7 +301,7 @@ def judge(
     return None
 
 
-def _names_may_match(identity: Identity, other: LeadName) -> bool:
+def _names_may_match(identity: Identity, other: LeadName | NameRow) -> bool:
     """Two different registration codes are two legal entities, and the same brand in two
     cities is two customers (北京华联 / 上海华联): the name then proves nothing."""
     if identity.uscc and other.uscc and identity.uscc != other.uscc:
