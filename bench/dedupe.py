@@ -308,20 +308,14 @@ def _index_chunk(args):
     import django
 
     django.setup()
-    from leads.dedupe.identity import identity_of
+    from leads.dedupe.identity import identity_of_payload
 
     leads, contacts, keys, names = [], [], [], []
     for i in range(start, stop):
         rng = random.Random(SEED * 7919 + i)  # noqa: S311 - synthetic data
         lead = make_lead(rng, i)
         lead_id = i + 1
-        identity = identity_of(
-            company_name=lead["company_name"],
-            uscc=lead["uscc"],
-            website=lead["website"],
-            city=lead["city"],
-            contacts=lead["contacts"],
-        )
+        identity = identity_of_payload(lead)
         leads.append((lead_id, lead))
         for contact in lead["contacts"]:
             contacts.append((lead_id, contact))
@@ -409,11 +403,9 @@ def load(count: int) -> None:
 
 
 def _normaliser_digest() -> str:
-    source = b"".join(
-        (BASE_DIR / "leads" / "dedupe" / name).read_bytes()
-        for name in ("normalize.py", "vocab.py", "identity.py")
-        if (BASE_DIR / "leads" / "dedupe" / name).exists()
-    )
+    """A digest of every module under leads/dedupe/ (sorted by path) and of this file."""
+    package = BASE_DIR / "leads" / "dedupe"
+    source = b"".join(path.read_bytes() for path in sorted(package.rglob("*.py")))
     return hashlib.sha256(source + Path(__file__).read_bytes()).hexdigest()[:10]
 
 
@@ -469,22 +461,14 @@ def summary(label: str, ms: list[float]) -> str:
 
 
 def time_checks(payloads: list[tuple[str, dict]]) -> dict[str, list[float]]:
-    from leads.dedupe.identity import identity_of
+    from leads.dedupe.identity import identity_of_payload
     from leads.dedupe.matching import find_duplicates
 
     out: dict[str, list[float]] = {}
     found: dict[str, int] = {}
     for kind, p in payloads:
         started = time.perf_counter()
-        matches = find_duplicates(
-            identity_of(
-                company_name=p.get("company_name", ""),
-                uscc=p.get("uscc", ""),
-                website=p.get("website", ""),
-                city=p.get("city", ""),
-                contacts=p.get("contacts", []),
-            )
-        )
+        matches = find_duplicates(identity_of_payload(p))
         out.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
         found[kind] = found.get(kind, 0) + any(m.level == "strong" for m in matches)
     for kind, n in found.items():

@@ -102,7 +102,7 @@ def load_records(path: Path) -> list[dict]:
 def evaluate(records: list[dict]) -> Report:
     """Needs a configured, empty database (a test database)."""
     from accounts.models import User
-    from leads.dedupe.identity import identity_of
+    from leads.dedupe.identity import identity_of_payload
     from leads.dedupe.matching import STRONG, find_duplicates
     from leads.services import create_lead
 
@@ -121,15 +121,7 @@ def evaluate(records: list[dict]) -> Report:
         if record["role"] != "query":
             continue
         payload = record["lead"]
-        matches = find_duplicates(
-            identity_of(
-                company_name=payload.get("company_name", ""),
-                uscc=payload.get("uscc", ""),
-                website=payload.get("website", ""),
-                city=payload.get("city", ""),
-                contacts=payload.get("contacts", []),
-            )
-        )
+        matches = find_duplicates(identity_of_payload(payload))
         strong = {m.lead.pk for m in matches if m.level == STRONG}
         found = {m.lead.pk for m in matches}
         entity = record["entity"]

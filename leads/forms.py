@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .dedupe.normalize import normalize_uscc
+from .dedupe.normalize import normalize_email, normalize_uscc
 from .models import FollowUp, Lead
+from .services import EDITABLE_FIELDS
 
 INVALID_USCC = _("This unified social credit code is not valid (18 characters with a check digit).")
 
@@ -47,7 +48,11 @@ class LeadForm(LeadFieldsForm):
     contact_name = forms.CharField(label=_("Contact name"), max_length=100, required=False)
     contact_title = forms.CharField(label=_("Contact title"), max_length=100, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
-    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    # What people paste ("Name <addr>", "mailto:…") is accepted and stored as the address.
+    contact_email = forms.CharField(label=_("Contact e-mail"), max_length=320, required=False)
+
+    def clean_contact_email(self):
+        return clean_email_address(self.cleaned_data["contact_email"])
 
     def clean(self):
         data = super().clean()
@@ -81,17 +86,7 @@ class LeadEditForm(LeadFieldsForm):
         label=_("These are different customers — save anyway"), required=False
     )
 
-    field_order = [
-        "company_name",
-        "uscc",
-        "website",
-        "province",
-        "city",
-        "industry",
-        "size",
-        "source",
-        "tags",
-    ]
+    field_order = list(EDITABLE_FIELDS)
 
     @classmethod
     def for_lead(cls, lead: Lead, data=None) -> "LeadEditForm":
@@ -111,10 +106,13 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=320, required=False)
     confirm_duplicate = forms.BooleanField(
         label=_("These are different customers — add anyway"), required=False
     )
+
+    def clean_email(self):
+        return clean_email_address(self.cleaned_data["email"])
 
     def clean_name(self):
         value = self.cleaned_data["name"].strip()
@@ -166,3 +164,12 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["to"].queryset = candidates
+
+
+def clean_email_address(value: str) -> str:
+    if not value.strip():
+        return ""
+    address = normalize_email(value)
+    if address is None or len(address) > 254:
+        raise forms.ValidationError(_("Enter a valid e-mail address."), code="invalid")
+    return address

@@ -13,7 +13,7 @@ from assignments.services.periods import current_period, record_ownership_event
 from crm.errors import NotFound, PermissionDenied
 
 from .dedupe.door import ensure_not_duplicate, overridden_record
-from .dedupe.identity import identity_of, identity_of_lead
+from .dedupe.identity import identity_of_lead, identity_of_payload
 from .dedupe.index import index_lead, index_new_leads
 from .dedupe.matching import find_duplicates
 from .dedupe.normalize import normalize_uscc
@@ -104,13 +104,7 @@ def _create_lead(
         if pool_team is None:
             raise UnknownPool()
     fields = _clean_fields(fields)
-    identity = identity_of(
-        company_name=fields.get("company_name", ""),
-        uscc=fields.get("uscc", ""),
-        website=fields.get("website", ""),
-        city=fields.get("city", ""),
-        contacts=contacts,
-    )
+    identity = identity_of_payload({**fields, "contacts": contacts})
     # After the user-row lock: the key locks serialise creators of the same customer.
     overridden = ensure_not_duplicate(actor=actor, identity=identity, confirm=confirm_duplicate)
     now = timezone.now()

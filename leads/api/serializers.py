@@ -41,7 +41,10 @@ class ContactCheckInput(ContactInput):
         return value
 
 
-class LeadInput(serializers.Serializer):
+class LeadDetailsInput(serializers.Serializer):
+    """What describes a customer. Used whole for a creation and with `partial=True` for an
+    edit (then nothing is required and no default is filled in)."""
+
     company_name = serializers.CharField(max_length=200)
     uscc = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     website = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -52,15 +55,9 @@ class LeadInput(serializers.Serializer):
         choices=Lead.Size.choices, required=False, allow_blank=True, default=""
     )
     source = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
-    status = serializers.ChoiceField(
-        choices=Lead.Status.choices, required=False, default=Lead.Status.NEW
-    )
     tags = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list, max_length=20
     )
-    contacts = ContactInput(many=True, required=False, default=list, max_length=50)
-    owner = serializers.IntegerField(required=False, allow_null=True, default=None)
-    pool_team = serializers.IntegerField(required=False, allow_null=True, default=None)
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
 
     def validate_company_name(self, value: str) -> str:
@@ -70,6 +67,15 @@ class LeadInput(serializers.Serializer):
 
     def validate_uscc(self, value: str) -> str:
         return validate_uscc(value)
+
+
+class LeadInput(LeadDetailsInput):
+    status = serializers.ChoiceField(
+        choices=Lead.Status.choices, required=False, default=Lead.Status.NEW
+    )
+    contacts = ContactInput(many=True, required=False, default=list, max_length=50)
+    owner = serializers.IntegerField(required=False, allow_null=True, default=None)
+    pool_team = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 def validate_uscc(value: str) -> str:
@@ -98,29 +104,6 @@ class DuplicateCheckInput(LeadInput):
 
     def validate_uscc(self, value: str) -> str:
         return value
-
-
-class LeadUpdateInput(serializers.Serializer):
-    company_name = serializers.CharField(max_length=200, required=False)
-    uscc = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    website = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    province = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    industry = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    size = serializers.ChoiceField(choices=Lead.Size.choices, required=False, allow_blank=True)
-    source = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, max_length=20
-    )
-    confirm_duplicate = serializers.BooleanField(required=False, default=False)
-
-    def validate_company_name(self, value: str) -> str:
-        if not value.strip():
-            raise serializers.ValidationError(_("Please enter the company name."), code="blank")
-        return value.strip()
-
-    def validate_uscc(self, value: str) -> str:
-        return validate_uscc(value)
 
 
 class ContactCreateInput(ContactInput):

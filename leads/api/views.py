@@ -10,7 +10,7 @@ from crm.api.pagination import NewestFirstPagination
 from crm.errors import PermissionDenied
 from leads import selectors, services
 from leads.dedupe.door import match_dict
-from leads.dedupe.identity import identity_of, identity_of_lead
+from leads.dedupe.identity import identity_of_lead, identity_of_payload
 from leads.dedupe.matching import find_duplicates
 from leads.filters import LeadFilter
 from leads.imports import import_leads, rows_from_csv
@@ -24,11 +24,11 @@ from .serializers import (
     DuplicateCheckOutput,
     FollowUpInput,
     FollowUpOutput,
+    LeadDetailsInput,
     LeadImportInput,
     LeadImportOutput,
     LeadInput,
     LeadOutput,
-    LeadUpdateInput,
     MergeInput,
 )
 
@@ -90,9 +90,9 @@ class LeadDetailApi(APIView):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         return Response(LeadOutput(lead, context={"request": request}).data)
 
-    @extend_schema(request=LeadUpdateInput, responses=LeadOutput)
+    @extend_schema(request=LeadDetailsInput(partial=True), responses=LeadOutput)
     def patch(self, request, lead_id: int):
-        data = LeadUpdateInput(data=request.data)
+        data = LeadDetailsInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.update_lead(lead_id=lead_id, actor=request.user, **data.validated_data)
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
@@ -107,14 +107,7 @@ class LeadDuplicateCheckApi(APIView):
     def post(self, request):
         data = DuplicateCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        identity = identity_of(
-            company_name=values["company_name"],
-            uscc=values["uscc"],
-            website=values["website"],
-            city=values["city"],
-            contacts=values["contacts"],
-        )
+        identity = identity_of_payload(data.validated_data)
         return Response({"matches": [match_dict(m) for m in find_duplicates(identity)]})
 
 

@@ -139,6 +139,18 @@ def _stop_words() -> frozenset[str]:
     return frozenset(legal | set(INDUSTRY_WORDS_EN) | {"the", "and"})
 
 
+def identity_of_payload(data: Mapping) -> Identity:
+    """The identity of a lead create payload (API, import, evaluation set): company_name,
+    uscc, website, city and contacts [{phone, email}]; other keys are ignored."""
+    return identity_of(
+        company_name=data.get("company_name") or "",
+        uscc=data.get("uscc") or "",
+        website=data.get("website") or "",
+        city=data.get("city") or "",
+        contacts=data.get("contacts") or (),
+    )
+
+
 def identity_of_lead(lead, contacts: Iterable | None = None) -> Identity:
     """The identity of a stored lead; `contacts` defaults to the lead's contacts."""
     if contacts is None:

@@ -195,7 +195,17 @@ def test_edit_that_collides_is_refused_and_changes_nothing(api, rep, outsider):
 
     ok = api(rep).patch(f"/api/v1/leads/{mine}/", {"industry": "物流"}, format="json")
     assert ok.status_code == 200
-    assert ok.json()["industry"] == "物流"
+    # Only what was sent changes.
+    assert (ok.json()["industry"], ok.json()["company_name"], ok.json()["city"]) == (
+        "物流",
+        "云帆物流有限公司",
+        "上海",
+    )
+    blank = api(rep).patch(f"/api/v1/leads/{mine}/", {"company_name": " "}, format="json")
+    assert blank.status_code == 400
+    assert blank.json()["errors"]["company_name"][0]["code"] == "blank"
+    hidden = api(outsider).patch(f"/api/v1/leads/{mine}/", {"industry": "x"}, format="json")
+    assert hidden.status_code == 404
 
 
 def test_adding_a_contact_with_another_reps_phone_is_refused(api, rep, outsider):

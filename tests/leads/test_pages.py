@@ -134,15 +134,21 @@ def test_new_customer_page_creates_an_owned_lead(client, rep):
             "city": "上海",
             "contact_name": "王芳",
             "contact_phone": "13700001234",
+            "contact_email": "王芳 <WangFang@XinKeHu.CN>",
         },
     )
     assert response.status_code == 302
-    assert (
-        Ownership.objects.get(owner=rep, ended_at__isnull=True).lead.company_name
-        == "新客户有限公司"
-    )
+    lead = Ownership.objects.get(owner=rep, ended_at__isnull=True).lead
+    assert lead.company_name == "新客户有限公司"
+    # What was pasted from a mail client is stored as the address.
+    assert lead.contacts.get().email == "wangfang@xinkehu.cn"
     bad = client.post("/leads/new/", {"company_name": " "})
     assert bad.status_code == 400
+    not_mail = client.post(
+        "/leads/new/",
+        {"company_name": "另一家", "contact_name": "x", "contact_email": "not an address"},
+    )
+    assert not_mail.status_code == 400
 
 
 def test_admin_can_read_but_never_edit_ownership_history(client, admin_user, rep, make_lead):
