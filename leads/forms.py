@@ -3,11 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .dedupe.normalize import normalize_email, normalize_uscc
 from .models import FollowUp, Lead
 from .services import EDITABLE_FIELDS
-
-INVALID_USCC = _("This unified social credit code is not valid (18 characters with a check digit).")
+from .validation import credit_code, email_address
 
 
 class LeadFieldsForm(forms.Form):
@@ -35,13 +33,7 @@ class LeadFieldsForm(forms.Form):
         return value
 
     def clean_uscc(self):
-        value = self.cleaned_data["uscc"].strip()
-        if not value:
-            return ""
-        code = normalize_uscc(value)
-        if code is None:
-            raise forms.ValidationError(INVALID_USCC)
-        return code
+        return credit_code(self.cleaned_data["uscc"])
 
 
 class LeadForm(LeadFieldsForm):
@@ -52,7 +44,7 @@ class LeadForm(LeadFieldsForm):
     contact_email = forms.CharField(label=_("Contact e-mail"), max_length=320, required=False)
 
     def clean_contact_email(self):
-        return clean_email_address(self.cleaned_data["contact_email"])
+        return email_address(self.cleaned_data["contact_email"])
 
     def clean(self):
         data = super().clean()
@@ -112,7 +104,7 @@ class ContactForm(forms.Form):
     )
 
     def clean_email(self):
-        return clean_email_address(self.cleaned_data["email"])
+        return email_address(self.cleaned_data["email"])
 
     def clean_name(self):
         value = self.cleaned_data["name"].strip()
@@ -164,12 +156,3 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["to"].queryset = candidates
-
-
-def clean_email_address(value: str) -> str:
-    if not value.strip():
-        return ""
-    address = normalize_email(value)
-    if address is None or len(address) > 254:
-        raise forms.ValidationError(_("Enter a valid e-mail address."), code="invalid")
-    return address

@@ -4,10 +4,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
-from leads.dedupe.normalize import normalize_email, normalize_uscc
-from leads.exceptions import InvalidUscc
 from leads.models import Contact, FollowUp, Lead
 from leads.selectors import can_see_contact_details, mask_email, mask_phone
+from leads.validation import credit_code, email_address
 
 
 class ContactInput(serializers.Serializer):
@@ -18,16 +17,7 @@ class ContactInput(serializers.Serializer):
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
 
     def validate_email(self, value: str) -> str:
-        return validate_email_address(value)
-
-
-def validate_email_address(value: str) -> str:
-    if not value.strip():
-        return ""
-    address = normalize_email(value)
-    if address is None or len(address) > 254:
-        raise serializers.ValidationError(_("Enter a valid e-mail address."), code="invalid")
-    return address
+        return email_address(value)
 
 
 class ContactCheckInput(ContactInput):
@@ -66,7 +56,7 @@ class LeadDetailsInput(serializers.Serializer):
         return value.strip()
 
     def validate_uscc(self, value: str) -> str:
-        return validate_uscc(value)
+        return credit_code(value)
 
 
 class LeadInput(LeadDetailsInput):
@@ -76,15 +66,6 @@ class LeadInput(LeadDetailsInput):
     contacts = ContactInput(many=True, required=False, default=list, max_length=50)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None)
     pool_team = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-
-def validate_uscc(value: str) -> str:
-    if not value.strip():
-        return ""
-    code = normalize_uscc(value)
-    if code is None:
-        raise serializers.ValidationError(InvalidUscc.default_message, code="invalid_uscc")
-    return code
 
 
 class DuplicateCheckInput(LeadInput):
@@ -118,7 +99,7 @@ class ContactUpdateInput(serializers.Serializer):
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
 
     def validate_email(self, value: str) -> str:
-        return validate_email_address(value)
+        return email_address(value)
 
 
 class DuplicateMatchOutput(serializers.Serializer):

@@ -30,20 +30,38 @@ def create(request):
     context = {"form": form}
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            lead = services.create_lead(actor=request.user, **form.service_arguments())
-        except DuplicateFound as exc:
-            # Nothing was created: show who has the customer and what to do instead.
-            context.update(_refusal_context(request, exc))
-            status = exc.status
-        except InvalidUscc as exc:
-            form.add_error("uscc", exc.message)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Customer created."))
-            return redirect("leads:detail", lead_id=lead.pk)
+        outcome = _submit(
+            request,
+            form,
+            context,
+            run=lambda: services.create_lead(actor=request.user, **form.service_arguments()),
+            success=_("Customer created."),
+        )
+        if not isinstance(outcome, int):
+            return outcome
+        status = outcome
     return render(request, "leads/new.html", context, status=400 if form.errors else status)
+
+
+def _submit(request, form, context: dict, *, run, success: str):
+    """Create or edit a customer: the saved lead's page, or the status to re-render the form
+    with after a refusal (duplicates shown with their actions, a bad credit code on its field,
+    any other refusal as a message). Nothing is saved on a refusal."""
+    try:
+        lead = run()
+    except NotFound as exc:
+        raise Http404 from exc
+    except DuplicateFound as exc:
+        context.update(_refusal_context(request, exc))
+        return exc.status
+    except InvalidUscc as exc:
+        form.add_error("uscc", exc.message)
+        return 400
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return exc.status
+    messages.success(request, success)
+    return redirect("leads:detail", lead_id=lead.pk)
 
 
 def _attempted(data) -> dict:
@@ -124,21 +142,18 @@ def edit(request, lead_id: int):
     context = {"lead": lead, "form": form}
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_lead(lead_id=lead.pk, actor=request.user, **form.service_arguments())
-        except NotFound as exc:
-            raise Http404 from exc
-        except DuplicateFound as exc:
-            context.update(_refusal_context(request, exc))
-            status = exc.status
-        except InvalidUscc as exc:
-            form.add_error("uscc", exc.message)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, _("Customer details saved."))
-            return redirect("leads:detail", lead_id=lead.pk)
+        outcome = _submit(
+            request,
+            form,
+            context,
+            run=lambda: services.update_lead(
+                lead_id=lead.pk, actor=request.user, **form.service_arguments()
+            ),
+            success=_("Customer details saved."),
+        )
+        if not isinstance(outcome, int):
+            return outcome
+        status = outcome
     return render(request, "leads/edit.html", context, status=400 if form.errors else status)
 
 
