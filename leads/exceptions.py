@@ -23,6 +23,12 @@ class InvalidUscc(DomainError):
     )
 
 
+class InvalidEmail(DomainError):
+    code = "invalid_email"
+    status = 400
+    default_message = _("Enter a valid e-mail address.")
+
+
 class DuplicateFound(DomainError):
     """A refusal at the door: the customer already exists. Carries the matches (as the API
     shows them) and the Match objects for the pages."""

@@ -16,9 +16,9 @@ from .dedupe.door import ensure_not_duplicate, overridden_record
 from .dedupe.identity import identity_of_lead, identity_of_payload
 from .dedupe.index import index_lead, index_new_leads
 from .dedupe.matching import find_duplicates
-from .dedupe.normalize import normalize_uscc
-from .exceptions import FollowUpInFuture, InvalidUscc, UnknownPool
-from .locks import lock_customer_keys, lock_lead
+from .dedupe.normalize import normalize_email, normalize_uscc
+from .exceptions import FollowUpInFuture, InvalidEmail, InvalidUscc, UnknownPool
+from .locks import lock_lead
 from .models import Contact, FollowUp, Lead
 from .selectors import ensure_can_work
 
@@ -104,23 +104,13 @@ def _create_lead(
         if pool_team is None:
             raise UnknownPool()
     fields = _clean_fields(fields)
+    contacts = [_contact_fields(c) for c in contacts]
     identity = identity_of_payload({**fields, "contacts": contacts})
     # After the user-row lock: the key locks serialise creators of the same customer.
     overridden = ensure_not_duplicate(actor=actor, identity=identity, confirm=confirm_duplicate)
     now = timezone.now()
     lead = Lead.objects.create(created_by=actor, created_at=now, pool_team=pool_team, **fields)
-    Contact.objects.bulk_create(
-        [
-            Contact(
-                lead=lead,
-                name=c.get("name", ""),
-                title=c.get("title", ""),
-                phone=c.get("phone", ""),
-                email=c.get("email", ""),
-            )
-            for c in contacts
-        ]
-    )
+    Contact.objects.bulk_create([Contact(lead=lead, **c) for c in contacts])
     index_new_leads([(lead.pk, identity)])
     details = {"confirmed_duplicates": overridden_record(overridden)} if overridden else {}
     if owner is not None:
@@ -185,66 +175,94 @@ def update_lead(*, lead_id: int, actor: User, confirm_duplicate: bool = False, *
     """The owner, their manager or an admin edits a customer's details (a pool lead: a
     manager or admin of that pool). An edit that would make the lead a duplicate of another
     is refused like a creation; matches it already had before the edit do not block again."""
-    lead = _lock_for_edit(lead_id=lead_id, actor=actor)
-    lead = Lead.objects.get(pk=lead.pk)
     changes = _clean_fields({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
-    contacts = list(lead.contacts.all())
-    before = identity_of_lead(lead, contacts)
-    for name, value in changes.items():
-        setattr(lead, name, value)
-    after = identity_of_lead(lead, contacts)
-    _ensure_edit_adds_no_duplicate(
-        actor=actor, lead=lead, before=before, after=after, confirm=confirm_duplicate
+
+    def change(lead: Lead, contacts: list[Contact]) -> Lead:
+        for name, value in changes.items():
+            setattr(lead, name, value)
+        return lead
+
+    def save(lead: Lead) -> None:
+        if changes:
+            lead.save(update_fields=list(changes))
+
+    return _edit_customer(
+        lead_id=lead_id, actor=actor, confirm=confirm_duplicate, change=change, save=save
     )
-    if changes:
-        lead.save(update_fields=list(changes))
-    index_lead(lead, after)
-    return lead
 
 
 @transaction.atomic(durable=True)
 def add_contact(*, lead_id: int, actor: User, confirm_duplicate: bool = False, **fields) -> Contact:
-    lead = _lock_for_edit(lead_id=lead_id, actor=actor)
-    lead = Lead.objects.get(pk=lead.pk)
-    contacts = list(lead.contacts.all())
-    contact = Contact(lead=lead, **_contact_fields(fields))
-    before = identity_of_lead(lead, contacts)
-    after = identity_of_lead(lead, [*contacts, contact])
-    _ensure_edit_adds_no_duplicate(
-        actor=actor, lead=lead, before=before, after=after, confirm=confirm_duplicate
+    def change(lead: Lead, contacts: list[Contact]) -> Contact:
+        contact = Contact(lead=lead, **_contact_fields(fields))
+        contacts.append(contact)
+        return contact
+
+    return _edit_customer(
+        lead_id=lead_id,
+        actor=actor,
+        confirm=confirm_duplicate,
+        change=change,
+        save=lambda contact: contact.save(),
     )
-    contact.save()
-    index_lead(lead, after)
-    return contact
 
 
 @transaction.atomic(durable=True)
 def update_contact(
     *, lead_id: int, contact_id: int, actor: User, confirm_duplicate: bool = False, **fields
 ) -> Contact:
-    lead = _lock_for_edit(lead_id=lead_id, actor=actor)
-    lead = Lead.objects.get(pk=lead.pk)
+    def change(lead: Lead, contacts: list[Contact]) -> Contact:
+        contact = next((c for c in contacts if c.pk == contact_id), None)
+        if contact is None:
+            raise NotFound()
+        for name, value in _contact_fields(fields, partial=True).items():
+            setattr(contact, name, value)
+        return contact
+
+    return _edit_customer(
+        lead_id=lead_id,
+        actor=actor,
+        confirm=confirm_duplicate,
+        change=change,
+        save=lambda contact: contact.save(),
+    )
+
+
+def _edit_customer(*, lead_id: int, actor: User, confirm: bool, change, save):
+    """Every edit of what identifies a customer: under the lead's lock, apply `change` to the
+    lead and its contacts in memory, refuse a newly made duplicate, then `save` what changed
+    and re-index the lead. Returns what `change` returned."""
+    lead = Lead.objects.get(pk=_lock_for_edit(lead_id=lead_id, actor=actor).pk)
     contacts = list(lead.contacts.all())
-    contact = next((c for c in contacts if c.pk == contact_id), None)
-    if contact is None:
-        raise NotFound()
     before = identity_of_lead(lead, contacts)
-    for name, value in _contact_fields(fields, partial=True).items():
-        setattr(contact, name, value)
+    changed = change(lead, contacts)
     after = identity_of_lead(lead, contacts)
     _ensure_edit_adds_no_duplicate(
-        actor=actor, lead=lead, before=before, after=after, confirm=confirm_duplicate
+        actor=actor, lead=lead, before=before, after=after, confirm=confirm
     )
-    contact.save()
+    save(changed)
     index_lead(lead, after)
-    return contact
+    return changed
 
 
 def _contact_fields(fields: dict, *, partial: bool = False) -> dict:
     names = ("name", "title", "phone", "email")
-    if partial:
-        return {k: fields[k] for k in names if k in fields}
-    return {k: fields.get(k, "") for k in names}
+    values = (
+        {k: fields[k] for k in names if k in fields}
+        if partial
+        else {k: fields.get(k, "") for k in names}
+    )
+    if values.get("email"):
+        values["email"] = _email_address(values["email"])
+    return values
+
+
+def _email_address(value: str) -> str:
+    """Contacts keep the address of what was typed or pasted ("Name <addr>", mailto:)."""
+    address = normalize_email(value)
+    if address is None:
+        raise InvalidEmail()
+    return address
 
 
 def _lock_for_edit(*, lead_id: int, actor: User) -> Lead:
@@ -260,7 +278,6 @@ def _lock_for_edit(*, lead_id: int, actor: User) -> Lead:
 def _ensure_edit_adds_no_duplicate(*, actor: User, lead: Lead, before, after, confirm: bool):
     if after.keys <= before.keys and after.city == before.city:
         # Nothing that identifies the customer changed (a title, an industry, ...).
-        lock_customer_keys(after.lock_keys)
         return []
     known = {m.lead.pk: m.level for m in find_duplicates(before, exclude=(lead.pk,))}
     overridden = ensure_not_duplicate(

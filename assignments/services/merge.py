@@ -7,11 +7,11 @@ from accounts.models import Notification, User
 from accounts.notifications import NewNotification, notify
 from assignments.exceptions import CannotMerge, MergeWonLead, OwnershipConflict
 from assignments.models import Ownership, OwnershipEvent, TransferRequest
-from crm.errors import NotFound, PermissionDenied
+from crm.errors import PermissionDenied
 from leads.dedupe.index import index_lead, unindex_lead
 from leads.locks import lock_lead
 from leads.models import Contact, FollowUp, Lead
-from leads.selectors import can_manage_lead, ensure_in_pool_scope
+from leads.selectors import ensure_can_work
 
 from .periods import current_period, end_period, record_ownership_event
 
@@ -45,7 +45,7 @@ def _merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str) 
     kept = current_period(lead=survivor, now=now)
     lost = current_period(lead=merged, now=now)
     for lead, period in ((survivor, kept), (merged, lost)):
-        _ensure_can_manage(actor=actor, lead=lead, period=period)
+        ensure_can_work(user=actor, lead=lead, period=period)
     if merged.status == Lead.Status.WON and survivor.status != Lead.Status.WON:
         raise MergeWonLead()
 
@@ -119,10 +119,3 @@ def _merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str) 
     index_lead(survivor)
     survivor.refresh_from_db()
     return survivor
-
-
-def _ensure_can_manage(*, actor: User, lead: Lead, period: Ownership | None) -> None:
-    if period is None:
-        ensure_in_pool_scope(user=actor, lead=lead)
-    elif not can_manage_lead(user=actor, owner=period.owner):
-        raise NotFound()

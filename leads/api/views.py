@@ -10,8 +10,8 @@ from crm.api.pagination import NewestFirstPagination
 from crm.errors import PermissionDenied
 from leads import selectors, services
 from leads.dedupe.door import match_dict
-from leads.dedupe.identity import identity_of_lead, identity_of_payload
-from leads.dedupe.matching import find_duplicates
+from leads.dedupe.identity import identity_of_payload
+from leads.dedupe.matching import find_duplicates, find_duplicates_of_lead
 from leads.filters import LeadFilter
 from leads.imports import import_leads, rows_from_csv
 from leads.models import Lead
@@ -117,7 +117,7 @@ class LeadDuplicatesApi(APIView):
     @extend_schema(responses=DuplicateCheckOutput)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
-        matches = find_duplicates(identity_of_lead(lead), exclude=(lead.pk,))
+        matches = find_duplicates_of_lead(lead)
         return Response({"matches": [match_dict(m) for m in matches]})
 
 

@@ -6,7 +6,7 @@ indexed and what is looked up cannot drift apart."""
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -40,8 +40,6 @@ class Identity:
     name: CompanyName | None
     city: str
     uscc: str = ""
-    # Which input each key came from, to explain a match without echoing stored data.
-    sources: Mapping[str, str] = field(default_factory=dict)
     # What the trigram index holds and is searched with: the Chinese brand ("星辰" of
     # "北京星辰信息科技有限公司"), or for a Latin name its first distinctive word ("acme" of
     # "Acme Tradng Ltd"): a common word left in a brand would make every search rescan all
@@ -72,40 +70,38 @@ def identity_of(
     contacts: Iterable[Mapping] = (),
 ) -> Identity:
     region = getattr(settings, "PHONE_DEFAULT_REGION", "CN")
-    keys: dict[str, str] = {}
+    keys: set[str] = set()
 
     code = normalize_uscc(uscc or "")
     if code:
-        keys[f"{USCC}:{code}"] = uscc
+        keys.add(f"{USCC}:{code}")
     domain = company_domain(website or "")
     if domain:
-        keys[f"{DOMAIN}:{domain}"] = website
+        keys.add(f"{DOMAIN}:{domain}")
     for contact in contacts:
         phone = contact.get("phone") or ""
         for number in normalize_phones(phone, region=region):
-            key = f"{PHONE}:{number.value}" if number.strong else number.value
-            keys.setdefault(key, phone)
+            keys.add(f"{PHONE}:{number.value}" if number.strong else number.value)
         email = normalize_email(contact.get("email") or "")
         if email:
-            keys.setdefault(f"{EMAIL}:{email}", email)
+            keys.add(f"{EMAIL}:{email}")
             domain = company_domain(email)
             if domain:
-                keys.setdefault(f"{DOMAIN}:{domain}", email)
+                keys.add(f"{DOMAIN}:{domain}")
 
     name = normalize_company_name(company_name or "") if company_name else None
     brand = ""
     if name is not None and len(name.core) >= MIN_NAME_LENGTH:
-        keys[f"{NAME}:{name.core}"] = company_name
+        keys.add(f"{NAME}:{name.core}")
         if name.pinyin and name.pinyin != name.core:
-            keys[f"{PINYIN}:{name.pinyin}"] = company_name
+            keys.add(f"{PINYIN}:{name.pinyin}")
         brand = name.brand
         if name.core.isascii():
             word = _first_distinctive_word(company_name)
             brand = word or brand
             # One-letter slips in the brand word (Redmrak/Redmark, Atas/Atlas): every
             # one-deletion variant is a key, so a slip on either side meets on one of them.
-            for variant in _deletions(word):
-                keys.setdefault(f"{TYPO}:{variant}", company_name)
+            keys.update(f"{TYPO}:{variant}" for variant in _deletions(word))
     else:
         name = None
     city_key = normalize_city(city or "") or (name.city if name else "")
@@ -114,7 +110,6 @@ def identity_of(
         name=name,
         city=city_key,
         uscc=code or "",
-        sources=keys,
         brand=brand,
     )
 

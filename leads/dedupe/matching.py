@@ -32,6 +32,7 @@ from .identity import (
     PINYIN,
     USCC,
     Identity,
+    identity_of_lead,
     kind_of,
 )
 from .index import uses_pg_trgm
@@ -143,6 +144,11 @@ def find_duplicates(identity: Identity, *, exclude: tuple[int, ...] = ()) -> lis
             matches.append(Match(lead=lead, level=level, score=score, reasons=reasons))
     matches.sort(key=lambda m: (m.level != STRONG, -m.score, -m.lead.pk))
     return matches[:MAX_MATCHES]
+
+
+def find_duplicates_of_lead(lead: Lead) -> list[Match]:
+    """The other records that look like a stored lead (what a manager merges from)."""
+    return find_duplicates(identity_of_lead(lead), exclude=(lead.pk,))
 
 
 Candidate = tuple[Lead | MatchedLead, LeadName | NameRow | None, set[str]]

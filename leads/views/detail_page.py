@@ -46,17 +46,9 @@ def detail(request, lead_id: int):
 
 
 def _survivor_id(lead_id: int) -> int | None:
-    """The lead a merged lead now lives on (merges re-point older merges, but a few hops are
-    followed anyway)."""
-    survivor_id = None
-    for _hop in range(5):
-        merged_into = (
-            Lead.objects.filter(pk=lead_id).values_list("merged_into_id", flat=True).first()
-        )
-        if merged_into is None:
-            return survivor_id
-        survivor_id = lead_id = merged_into
-    return survivor_id
+    """The lead a merged lead now lives on: merging re-points earlier merges to the survivor,
+    so `merged_into` is always the live record."""
+    return Lead.objects.filter(pk=lead_id).values_list("merged_into_id", flat=True).first()
 
 
 def _to_survivor(request, survivor_id: int | None):

@@ -8,8 +8,7 @@ from crm.errors import NotFound
 
 from .. import selectors
 from ..dedupe.door import summary_for
-from ..dedupe.identity import identity_of_lead
-from ..dedupe.matching import STRONG, Match, find_duplicates
+from ..dedupe.matching import STRONG, Match, find_duplicates_of_lead
 
 # Duplicate check (查重) on the pages. A match shows who has the customer and until when, the
 # evidence, and the one action that fits; never the matched lead's contact details.
@@ -67,7 +66,7 @@ def _duplicate_rows(user: User, matches: list[Match]) -> list[dict]:
 def _merge_candidates(user: User, lead) -> list[dict]:
     """Managers and admins see the lead's possible duplicates, with merge buttons where they
     may act on both records (the merge service checks it again)."""
-    matches = find_duplicates(identity_of_lead(lead), exclude=(lead.pk,))
+    matches = find_duplicates_of_lead(lead)
     rows = _duplicate_rows(user, matches)
     for row, match in zip(rows, matches, strict=True):
         owner = match.owner
