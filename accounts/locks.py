@@ -1,26 +1,32 @@
 from django.db import connection
-from django.db.models import QuerySet
 
 from crm.errors import NotFound
+from crm.sql import RowReader, as_row_id, lock_clause
 
 from .models import Notification, User
+
+# Only what ownership rules read: a narrow row is cheaper to fetch and to build.
+_locked_user = RowReader(User, ["id", "role", "is_active", "team_id", "display_name", "username"])
 
 
 def lock_user(user_id: int) -> User:
     """Lock a rep's row. Taken before any lead row (one lock order everywhere): it serialises
-    everything that counts against that rep's claim limit, so two tabs cannot both pass it."""
-    try:
-        # no_key: inserts that reference the user (history, follow-ups) are not blocked.
-        return _lockable().get(pk=user_id)
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
-
-
-def _lockable() -> QuerySet[User]:
-    # Only what ownership rules read: a narrow row is cheaper to fetch and to build.
-    return User.objects.select_for_update(no_key=True, of=("self",)).only(
-        "id", "role", "is_active", "team_id", "display_name", "username"
-    )
+    everything that counts against that rep's claim limit, so two tabs cannot both pass it.
+    Every claim runs this: hand-written SQL (crm/sql.py)."""
+    user_id = as_row_id(user_id)
+    if user_id is None:
+        raise NotFound()
+    with connection.cursor() as cursor:
+        # NO KEY UPDATE: inserts that reference the user (history, follow-ups) go on.
+        cursor.execute(
+            # Only column names are interpolated, never a value.
+            f"SELECT {_locked_user.columns} FROM accounts_user WHERE id = %s{lock_clause()}",  # noqa: S608
+            [user_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    return _locked_user.instance(row)
 
 
 def lock_pending_notifications(batch_size: int) -> list[Notification]:

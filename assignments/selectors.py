@@ -3,10 +3,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from crm.sql import RowReader, db_value
 
 from .models import (
     DEFAULT_POLICY,
@@ -84,6 +86,58 @@ def count_live_claims(*, owner_id: int, now: datetime) -> int:
     return Ownership.objects.filter(
         owner_id=owner_id, ended_at__isnull=True, protected_until__gt=now
     ).count()
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """What a claim decides on, read under the rep's and the lead's row locks."""
+
+    open_period: Ownership | None
+    # The rep's own periods on this lead (open or ended): the cooldown starts at their end.
+    rep_periods: list[Ownership]
+    # The rep's live claims (the limit): answered from the partial (owner, expiry) index.
+    live_claims: int
+
+
+_state_period = RowReader(
+    Ownership, ["id", "lead_id", "owner_id", "started_at", "protected_until", "ended_at"], alias="o"
+)
+_state_owner = RowReader(User, ["id", "display_name", "team_id"], alias="u")
+# One statement (one round trip) for the three: the claim runs it on every request.
+# Only column names are interpolated, never a value.
+_CLAIM_STATE_SQL = f"""
+SELECT {_state_period.columns}, {_state_owner.columns}, NULL
+  FROM assignments_ownership o JOIN accounts_user u ON u.id = o.owner_id
+ WHERE o.lead_id = %s AND (o.ended_at IS NULL OR o.owner_id = %s)
+UNION ALL
+SELECT {", ".join(["NULL"] * (_state_period.width + _state_owner.width))}, count(*)
+  FROM assignments_ownership
+ WHERE owner_id = %s AND ended_at IS NULL AND protected_until > %s
+"""  # noqa: S608
+
+
+def get_claim_state(*, lead_id: int, rep_id: int, now: datetime) -> ClaimState:
+    """The caller holds the rep's and the lead's locks, so none of this can change under it
+    (READ COMMITTED: the statement sees every period committed before the locks were ours)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_STATE_SQL,
+            [lead_id, rep_id, rep_id, db_value(Ownership._meta.get_field("protected_until"), now)],
+        )
+        rows = cursor.fetchall()
+    open_period, rep_periods, live_claims = None, [], 0
+    owner_at = _state_period.width
+    for row in rows:
+        if row[0] is None:
+            live_claims = row[-1]
+            continue
+        period = _state_period.instance(row)
+        period.owner = _state_owner.instance(row, owner_at)
+        if period.ended_at is None:
+            open_period = period
+        if period.owner_id == rep_id:
+            rep_periods.append(period)
+    return ClaimState(open_period=open_period, rep_periods=rep_periods, live_claims=live_claims)
 
 
 def map_live_ownerships(

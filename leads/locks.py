@@ -3,24 +3,34 @@ import hashlib
 from django.db import connection
 
 from crm.errors import NotFound
+from crm.sql import RowReader, as_row_id, lock_clause
 
 from .models import Lead
+
+_locked_lead = RowReader(Lead, ["id", "pool_team_id", "status", "company_name"])
 
 
 def lock_lead(lead_id: int) -> Lead:
     """The one row lock under which every change of a lead's owner is decided.
 
     Callers take it after any user-row lock and before reading ownership state. FOR NO KEY
-    UPDATE lets inserts that reference the lead (follow-ups, history) proceed meanwhile."""
-    try:
-        return (
-            Lead.objects.select_for_update(no_key=True, of=("self",))
-            .only("id", "pool_team_id", "status", "company_name")
-            # A merged lead lives on only as history of its survivor.
-            .get(pk=lead_id, merged_into__isnull=True)
+    UPDATE lets inserts that reference the lead (follow-ups, history) proceed meanwhile.
+    Every claim runs this: hand-written SQL (crm/sql.py)."""
+    lead_id = as_row_id(lead_id)
+    if lead_id is None:
+        raise NotFound()
+    with connection.cursor() as cursor:
+        # A merged lead lives on only as history of its survivor.
+        cursor.execute(
+            # Only column names are interpolated, never a value.
+            f"SELECT {_locked_lead.columns} FROM leads_lead"  # noqa: S608
+            f" WHERE id = %s AND merged_into_id IS NULL{lock_clause()}",
+            [lead_id],
         )
-    except (Lead.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    return _locked_lead.instance(row)
 
 
 def lock_customer_keys(keys: list[str]) -> None:

@@ -1,5 +1,4 @@
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.locks import lock_user
@@ -13,7 +12,7 @@ from assignments.exceptions import (
     ReasonRequired,
 )
 from assignments.models import Ownership, OwnershipEvent
-from assignments.selectors import get_effective_policy
+from assignments.selectors import get_claim_state, get_effective_policy
 from leads.locks import lock_lead
 from leads.selectors import ensure_can_work, ensure_in_pool_scope
 
@@ -45,24 +44,9 @@ def _claim_lead(*, lead_id: int, actor: User) -> Ownership:
     rep = lock_user(actor.pk)
     lead = lock_lead(lead_id)
     now = timezone.now()
-    # State is read only now, under both locks.
-    # One read for the open period and this rep's past periods on the lead (cooldown).
-    periods = list(
-        Ownership.objects.filter(Q(ended_at__isnull=True) | Q(owner_id=rep.pk), lead=lead)
-        .select_related("owner")
-        .only(
-            "id",
-            "lead_id",
-            "owner_id",
-            "started_at",
-            "protected_until",
-            "ended_at",
-            "owner__display_name",
-            "owner__team_id",
-        )
-    )
-    open_period = next((p for p in periods if p.ended_at is None), None)
-    period = settle_period(lead=lead, period=open_period, now=now)
+    # State is read only now, under both locks, in one statement.
+    state = get_claim_state(lead_id=lead.pk, rep_id=rep.pk, now=now)
+    period = settle_period(lead=lead, period=state.open_period, now=now)
     if period is not None:
         if period.owner_id == rep.pk:
             return period
@@ -75,12 +59,10 @@ def _claim_lead(*, lead_id: int, actor: User) -> Ownership:
         )
     policy = get_effective_policy(team_id=rep.team_id)
     # Includes a period of this rep's that settle_period has just expired.
-    last_loss = max(
-        (p.ended_at for p in periods if p.owner_id == rep.pk and p.ended_at), default=None
-    )
+    last_loss = max((p.ended_at for p in state.rep_periods if p.ended_at), default=None)
     if last_loss is not None and last_loss + policy.cooldown > now:
         raise InCooldown(until=last_loss + policy.cooldown)
-    ensure_below_limit(owner=rep, policy=policy, now=now)
+    ensure_below_limit(owner=rep, policy=policy, now=now, active=state.live_claims)
     period = start_period(lead=lead, owner=rep, policy=policy, now=now)
     record_ownership_event(
         lead=lead, kind=OwnershipEvent.Kind.CLAIM, actor=rep, to_owner_id=rep.pk, at=now

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Notification, User
@@ -9,7 +10,21 @@ from accounts.notifications import NewNotification, notify
 from assignments.exceptions import ClaimLimitReached
 from assignments.models import Ownership, OwnershipEvent
 from assignments.selectors import EffectivePolicy, count_live_claims, get_effective_policy
+from crm.sql import db_value
 from leads.models import Lead
+
+# Every claim writes one period and one history row: hand-written INSERTs (crm/sql.py).
+_EVENT_SQL = """
+INSERT INTO assignments_ownershipevent
+       (lead_id, kind, from_owner_id, to_owner_id, actor_id, reason, details, at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
+"""
+_PERIOD_SQL = """
+INSERT INTO assignments_ownership (lead_id, owner_id, started_at, protected_until, end_kind)
+VALUES (%s, %s, %s, %s, '') RETURNING id
+"""
+_event_field = OwnershipEvent._meta.get_field
+_period_field = Ownership._meta.get_field
 
 
 def record_ownership_event(
@@ -23,7 +38,7 @@ def record_ownership_event(
     details: dict | None = None,
     at: datetime | None = None,
 ) -> OwnershipEvent:
-    return OwnershipEvent.objects.create(
+    event = OwnershipEvent(
         lead=lead,
         kind=kind,
         actor=actor,
@@ -33,6 +48,11 @@ def record_ownership_event(
         details=details or {},
         at=at or timezone.now(),
     )
+    params = [lead.pk, kind, from_owner_id, to_owner_id, event.actor_id, reason]
+    params += [db_value(_event_field("details"), event.details)]
+    params += [db_value(_event_field("at"), event.at)]
+    event.pk = _insert(_EVENT_SQL, params)
+    return _saved(event)
 
 
 def current_period(*, lead: Lead, now: datetime) -> Ownership | None:
@@ -83,14 +103,35 @@ def end_period(*, period: Ownership, kind: str, at: datetime) -> None:
 
 
 def start_period(*, lead: Lead, owner: User, policy: EffectivePolicy, now: datetime) -> Ownership:
-    return Ownership.objects.create(
+    period = Ownership(
         lead=lead, owner=owner, started_at=now, protected_until=now + policy.protection_period
     )
+    started_at = db_value(_period_field("started_at"), period.started_at)
+    until = db_value(_period_field("protected_until"), period.protected_until)
+    period.pk = _insert(_PERIOD_SQL, [lead.pk, owner.pk, started_at, until])
+    return _saved(period)
 
 
-def ensure_below_limit(*, owner: User, policy: EffectivePolicy, now: datetime) -> None:
-    """Caller holds the owner's row lock, so the count cannot change under us."""
-    active = count_live_claims(owner_id=owner.pk, now=now)
+def _insert(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _saved(instance):
+    """Mark an instance inserted by hand-written SQL as the ORM marks a saved one."""
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+def ensure_below_limit(
+    *, owner: User, policy: EffectivePolicy, now: datetime, active: int | None = None
+) -> None:
+    """Caller holds the owner's row lock, so the count cannot change under us. `active`: the
+    owner's live claims when the caller has already read them under that lock."""
+    if active is None:
+        active = count_live_claims(owner_id=owner.pk, now=now)
     if active >= policy.claim_limit:
         raise ClaimLimitReached(limit=policy.claim_limit, active=active)
 

@@ -92,3 +92,48 @@ def test_me_lists_managed_teams(api, manager):
     body = api(manager).get("/api/v1/me/").json()
     assert body["role"] == "manager"
     assert [t["name"] for t in body["managed_teams"]] == ["East"]
+
+
+def test_token_of_a_deactivated_user_stops_working(api, rep):
+    client = api(rep)
+    assert client.get("/api/v1/me/").status_code == 200
+    rep.is_active = False
+    rep.save(update_fields=["is_active"])
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Token " + "a" * 41, "Token abc\x00def", "Token " + "é" * 10, "Token", "Token a b"],
+)
+def test_malformed_tokens_are_401_not_errors(api, rep, header):
+    api(rep)  # rep has a token; none of these headers is it
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_token_user_is_the_user_the_orm_reads(api, rep):
+    """The token check reads the user with hand-written SQL: every field must come out as
+    the ORM gives it (aware datetimes, booleans and JSON on SQLite too)."""
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from accounts.selectors import get_token
+
+    api(rep)
+    rep.last_login = timezone.now()
+    rep.email_muted_kinds = ["claim_expired"]
+    rep.save()
+    token = get_token(key=Token.objects.get(user=rep).key)
+    expected = User.objects.get(pk=rep.pk)
+    for field in User._meta.concrete_fields:
+        if field.attname != "password":
+            assert getattr(token.user, field.attname) == getattr(expected, field.attname), field
+    assert token.user.last_login.tzinfo is not None
+    assert token.created == Token.objects.get(user=rep).created

@@ -390,3 +390,10 @@ def test_unknown_pool_team_is_400_not_a_crash(api, admin_user):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_pool"
     assert not api(admin_user).get("/api/v1/leads/?q=X").json()["results"]
+
+
+@pytest.mark.parametrize("lead_id", ["99999999999999999999999", "9223372036854775808"])
+def test_claim_of_a_lead_id_beyond_64_bits_is_404(api, rep, lead_id):
+    response = api(rep).post(f"/api/v1/leads/{lead_id}/claim/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

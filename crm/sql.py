@@ -1,0 +1,79 @@
+"""Hand-written SQL for the statements every claim runs.
+
+On the claim path the ORM spent more CPU building and compiling each query than PostgreSQL
+spent running it (about 0.7 ms of Python per statement on our 2-core machines, against
+0.1 ms for a prepared string). The statements that use these helpers are plain SQL that
+PostgreSQL and SQLite both accept; values go in and come out through Django's own field
+adapters and converters, so a row read here is the same model instance the ORM would build.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Field, Model
+
+
+def lock_clause() -> str:
+    """`FOR NO KEY UPDATE` where the database has row locks (PostgreSQL): inserts that
+    reference the row (history, follow-ups) are not blocked. SQLite's IMMEDIATE
+    transactions already hold the only write lock."""
+    features = connection.features
+    if not features.has_select_for_update:
+        return ""
+    return " FOR NO KEY UPDATE" if features.has_select_for_no_key_update else " FOR UPDATE"
+
+
+def as_row_id(value) -> int | None:
+    """`value` as a primary key, or None when it cannot be one (not a number, or beyond the
+    64-bit range that SQLite's driver would refuse with an error)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -(2**63) <= number < 2**63 else None
+
+
+def db_value(field: Field, value):
+    """A Python value as the database column takes it (aware datetimes on SQLite, JSON)."""
+    return field.get_db_prep_value(value, connection, prepared=False)
+
+
+class RowReader:
+    """Builds instances of `model` from rows that hold `attnames`, as `Model.from_db` does
+    for a queryset with `.only(*attnames)`. SQL selects `columns` (prefixed with `alias.`
+    when given), which lists them in the model's field order, as `from_db` expects."""
+
+    def __init__(self, model: type[Model], attnames: Sequence[str], *, alias: str = ""):
+        self.model = model
+        wanted = set(attnames)
+        self._fields = [f for f in model._meta.concrete_fields if f.attname in wanted]
+        assert len(self._fields) == len(wanted), f"unknown field in {attnames}"
+        self.attnames = [f.attname for f in self._fields]
+        prefix = f"{alias}." if alias else ""
+        self.columns = ", ".join(f"{prefix}{f.column}" for f in self._fields)
+        self.width = len(self._fields)
+        self._converters: dict[str, list] = {}
+
+    def converters(self) -> list:
+        """Per column: [(converter, column expression)], Django's for this database."""
+        vendor = connection.vendor
+        if vendor not in self._converters:
+            table = self.model._meta.db_table
+            per_column = []
+            for field in self._fields:
+                col = field.get_col(table)
+                found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+                per_column.append([(converter, col) for converter in found])
+            self._converters[vendor] = per_column
+        return self._converters[vendor]
+
+    def values(self, row: Sequence, start: int = 0) -> list:
+        values = list(row[start : start + self.width])
+        for i, converters in enumerate(self.converters()):
+            for converter, col in converters:
+                values[i] = converter(values[i], col, connection)
+        return values
+
+    def instance(self, row: Sequence, start: int = 0) -> Model:
+        """The instance from `row[start:start + width]`."""
+        return self.model.from_db(connection.alias, self.attnames, self.values(row, start))
