@@ -30,6 +30,11 @@ What one run does:
    at 32 connections. Ownership tables are emptied (TRUNCATE) before each run, so every
    scenario starts from a full pool.
 
+   Then the same endpoint at a fixed rate: 32 clients sending, between them, 1/10 of the
+   better pgbench figure of this run (uniform and hot spot), from bench/openloop.py: requests
+   are scheduled in advance and each one's latency counts from its scheduled start, so a
+   server that falls behind is charged for the wait (no coordinated omission, as in wrk2).
+
    A 200 (claimed, or already yours) and a 409 with code `already_owned` are correct answers;
    anything else (other statuses, other 409 codes, socket errors, timeouts) is an error.
 
@@ -38,7 +43,8 @@ What one run does:
 
 4. Prints a summary table: req/s, 200s, 409s, errors, p50 and p99 latency per scenario, the
    pgbench TPS at the same client count and the ratio endpoint/pgbench, and whether the
-   targets are met: at least 1/10 of pgbench's TPS, p99 under 50 ms at 32 clients, zero
+   targets are met: the endpoint sustains at least 1/10 of pgbench's TPS (closed loop: the
+   most it does), 32 clients sending that rate get every answer with p99 under 50 ms, zero
    errors (hot spot included). Exits 1 when a target is missed. Also printed: the SQL
    statements per claim and the CPU time per request of the gunicorn workers and of their
    PostgreSQL backends (read from /proc), which bound req/s at cores / CPU per request and
@@ -46,15 +52,18 @@ What one run does:
 
 `make bench-claims BENCH_ARGS="--duration 20 --workers 3"` passes options through make.
 
-Latency is what a closed-loop client sees: with N connections always busy, the mean latency is
-N / throughput (Little's law), so at 32 connections a p99 under 50 ms needs well over 640
-requests/s.
+Why the latency target is read at the target rate: with N connections always busy (wrk), the
+mean latency is N / throughput whatever the server does (Little's law), so at 32 connections a
+p99 under 50 ms would need well over 640 requests/s: about what a Django view doing nothing but
+the claim transaction serves on 2 cores (the issue measured 700/s there, which is already a
+46 ms mean at 32 connections). The closed-loop p99 is printed too, with that bound.
 """
 
 import argparse
 import io
 import json
 import logging
+import math
 import os
 import random
 import re
@@ -101,6 +110,10 @@ class LoadResult:
     sample: str = ""
     integrity: str = ""
     pgbench_tps: float | None = None
+    # Open loop (bench/openloop.py): the rate the clients were told to send, and how many
+    # requests that scheduled; None for wrk.
+    offered: float | None = None
+    scheduled: int | None = None
 
     @property
     def requests(self) -> int:
@@ -117,6 +130,11 @@ class LoadResult:
     @property
     def ratio(self) -> float | None:
         return self.rps / self.pgbench_tps if self.pgbench_tps else None
+
+    @property
+    def sustained(self) -> bool:
+        """Every request an open-loop run scheduled was answered (how late counts in p99)."""
+        return self.scheduled is None or self.requests >= self.scheduled
 
 
 @dataclass
@@ -652,6 +670,64 @@ def run_wrk(
     )
 
 
+def run_openloop(
+    *,
+    port: int,
+    workdir: Path,
+    name: str,
+    clients: int,
+    rate: float,
+    seconds: int,
+    tokens: list[str],
+    leads: tuple[int, int],
+    hot: list[int],
+) -> LoadResult:
+    """`clients` clients sending `rate` requests/s between them (bench/openloop.py)."""
+    config = workdir / f"{name}-{clients}-open.json"
+    config.write_text(
+        json.dumps(
+            {
+                "port": port,
+                "rate": rate,
+                "clients": clients,
+                "seconds": seconds,
+                "tokens": tokens,
+                "leads": list(leads),
+                "hot": hot,
+                "seed": random.randrange(1, 1 << 30),
+            }
+        )
+    )
+    script = Path(__file__).resolve().parent / "openloop.py"
+    start = cpu_times()
+    done = subprocess.run(
+        [sys.executable, str(script), str(config)], capture_output=True, text=True, check=False
+    )
+    busy = busy_since(start)
+    match = re.search(r"^RESULT (.*)$", done.stdout, re.MULTILINE)
+    if done.returncode != 0 or not match:
+        sys.exit(f"openloop failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    values = json.loads(match.group(1))
+    elapsed = values["seconds"]
+    return LoadResult(
+        name=name,
+        clients=clients,
+        seconds=elapsed,
+        ok=values["ok"],
+        owned=values["owned"],
+        other=values["other"],
+        socket_errors=values["socket"],
+        p50_ms=values["p50_ms"],
+        p99_ms=values["p99_ms"],
+        max_ms=values["max_ms"],
+        generator_cpu=values["cpu_s"] / elapsed if elapsed else 0.0,
+        machine_busy=busy,
+        sample=values["sample"],
+        offered=rate,
+        scheduled=values["scheduled"],
+    )
+
+
 def report_server_log(log: Path) -> None:
     """django.request logs each 4xx answer as a warning ("Conflict: /api/v1/leads/1/claim/");
     count those, show anything else (tracebacks, worker timeouts)."""
@@ -674,23 +750,27 @@ def print_summary(
     queries: tuple[int, int],
 ) -> bool:
     header = (
-        f"{'scenario':<10} {'clients':>7} {'req/s':>7} {'200s':>7} {'409s':>7} {'errors':>6} "
-        f"{'p50 ms':>7} {'p99 ms':>7} {'pgbench tps':>11} {'ratio':>6}"
+        f"{'scenario':<10} {'load':<14} {'clients':>7} {'req/s':>7} {'200s':>7} {'409s':>7} "
+        f"{'errors':>6} {'p50 ms':>7} {'p99 ms':>7} {'pgbench tps':>11} {'ratio':>6}"
     )
     print()
     print(
         f"Summary: POST /api/v1/leads/{{id}}/claim/ on gunicorn ({workers} sync workers, "
-        f"DEBUG=0, persistent connections), load from wrk; SQL per request (BEGIN and "
-        f"COMMIT included): {queries[0]} per claim, {queries[1]} per refusal"
+        f"DEBUG=0, persistent connections); SQL per request (BEGIN and COMMIT included): "
+        f"{queries[0]} per claim, {queries[1]} per refusal. Load 'closed': wrk, every "
+        f"connection always busy (the most the endpoint does); 'N/s': that many requests a "
+        f"second from the clients between them (bench/openloop.py), latency counted from "
+        f"each request's scheduled start"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         tps = f"{r.pgbench_tps:.0f}" if r.pgbench_tps else "-"
         ratio = f"{r.ratio:.3f}" if r.ratio is not None else "-"
+        load = "closed" if r.offered is None else f"{r.offered:.0f}/s"
         print(
-            f"{r.name:<10} {r.clients:>7} {r.rps:>7.0f} {r.ok:>7} {r.owned:>7} {r.errors:>6} "
-            f"{r.p50_ms:>7.1f} {r.p99_ms:>7.1f} {tps:>11} {ratio:>6}"
+            f"{r.name:<10} {load:<14} {r.clients:>7} {r.rps:>7.0f} {r.ok:>7} {r.owned:>7} "
+            f"{r.errors:>6} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} {tps:>11} {ratio:>6}"
         )
     print()
     cores = os.cpu_count() or 1
@@ -709,20 +789,35 @@ def print_summary(
             f"{p.failed} failed)"
         )
 
-    throughput = all(r.ratio is not None and r.ratio >= TARGET_RATIO for r in results)
-    latency = all(r.p99_ms < TARGET_P99_MS for r in results if r.clients >= 32)
+    closed = [r for r in results if r.offered is None]
+    paced = [r for r in results if r.offered is not None]
+    throughput = bool(closed) and all(
+        r.ratio is not None and r.ratio >= TARGET_RATIO for r in closed
+    )
+    latency = bool(paced) and all(
+        r.p99_ms < TARGET_P99_MS and r.sustained for r in paced if r.clients >= 32
+    )
     clean = all(r.errors == 0 and r.integrity.startswith("ok") for r in results) and all(
         p.failed == 0 for p in pgbench.values()
     )
     print()
     print("Targets:")
     print(
-        f"  req/s >= {TARGET_RATIO:.0%} of pgbench tps at the same clients: {verdict(throughput)}"
+        f"  closed loop: req/s >= {TARGET_RATIO:.0%} of pgbench tps at the same clients:"
+        f"        {verdict(throughput)}"
     )
     print(
-        f"  p99 < {TARGET_P99_MS:.0f} ms at 32 clients:                         {verdict(latency)}"
+        f"  32 clients sending {TARGET_RATIO:.0%} of pgbench tps: every request answered, "
+        f"p99 < {TARGET_P99_MS:.0f} ms: {verdict(latency)}"
     )
-    print(f"  zero errors (hot spot included):                          {verdict(clean)}")
+    print(f"  zero errors (hot spot included):                                  {verdict(clean)}")
+    for r in closed:
+        if r.clients >= 32 and r.rps:
+            print(
+                f"  (closed loop, {r.name} {r.clients}: p99 {r.p99_ms:.0f} ms; with every "
+                f"connection always busy the mean latency is {r.clients} / "
+                f"{r.rps:.0f} req/s = {1000 * r.clients / r.rps:.0f} ms by Little's law)"
+            )
     return throughput and latency and clean
 
 
@@ -802,15 +897,36 @@ def main() -> int:
     try:
         load = {"wrk": wrk, "port": port, "workdir": workdir, "tokens": tokens, "leads": leads}
         run_wrk(**load, name="warmup", clients=8, seconds=args.warmup, hot=[])
-        scenarios = [("uniform", 8, []), ("uniform", 32, []), ("hotspot", 32, hot)]
-        for name, clients, hot_ids in scenarios:
+        # Closed loop (wrk: the most the endpoint does), then 32 clients sending the target
+        # rate between them: 1/10 of the better pgbench figure of this run.
+        rate = math.ceil(TARGET_RATIO * max(p.tps for p in pg_results.values()))
+        scenarios = [
+            ("uniform", 8, [], None),
+            ("uniform", 32, [], None),
+            ("hotspot", 32, hot, None),
+            ("uniform", 32, [], rate),
+            ("hotspot", 32, hot, rate),
+        ]
+        for name, clients, hot_ids, offered in scenarios:
             time.sleep(1)  # requests abandoned by wrk at the end of the last run finish here
             reset_ownership()
             # CPU time per request of the server processes: much less sensitive than req/s to
             # whatever else runs on the machine, and it says where a ceiling comes from.
             app, db = child_pids(proc.pid), backend_pids()
             app_before, db_before = process_cpu(app), process_cpu(db)
-            result = run_wrk(**load, name=name, clients=clients, seconds=args.duration, hot=hot_ids)
+            if offered is None:
+                result = run_wrk(
+                    **load, name=name, clients=clients, seconds=args.duration, hot=hot_ids
+                )
+            else:
+                result = run_openloop(
+                    **{k: v for k, v in load.items() if k != "wrk"},
+                    name=name,
+                    clients=clients,
+                    rate=offered,
+                    seconds=args.duration,
+                    hot=hot_ids,
+                )
             if result.requests:
                 result.app_cpu_ms = 1000 * (process_cpu(app) - app_before) / result.requests
                 result.db_cpu_ms = 1000 * (process_cpu(db) - db_before) / result.requests
@@ -819,11 +935,13 @@ def main() -> int:
             time.sleep(1)
             result.integrity = integrity = check_integrity(hot_ids=hot_ids or None)
             print(
-                f"{name:<9} {clients:>2} clients: {result.rps:7.0f} req/s "
+                f"{name:<9} {clients:>2} clients, "
+                f"{'closed loop' if offered is None else f'{offered}/s offered'}: "
+                f"{result.rps:7.0f} req/s "
                 f"({result.ok / result.seconds:.0f} claims/s), "
                 f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max "
                 f"{result.max_ms:.0f} ms, {result.errors} errors; CPU per request: gunicorn "
-                f"{result.app_cpu_ms:.1f} ms, PostgreSQL {result.db_cpu_ms:.1f} ms; wrk "
+                f"{result.app_cpu_ms:.1f} ms, PostgreSQL {result.db_cpu_ms:.1f} ms; load generator "
                 f"{result.generator_cpu:.0%} of a core, machine {result.machine_busy:.0%} "
                 f"busy; integrity {integrity}",
                 flush=True,
