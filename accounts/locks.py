@@ -1,12 +1,18 @@
 from django.db import connection
 
 from crm.errors import NotFound
-from crm.sql import RowReader, as_row_id, lock_clause
+from crm.sql import RowReader, Statement, as_row_id
 
 from .models import Notification, User
 
 # Only what ownership rules read: a narrow row is cheaper to fetch and to build.
 _locked_user = RowReader(User, ["id", "role", "is_active", "team_id", "display_name", "username"])
+# NO KEY UPDATE: inserts that reference the user (history, follow-ups) go on.
+_LOCK_USER = Statement(
+    "lock_user",
+    f"SELECT {_locked_user.columns} FROM accounts_user WHERE id = %s",  # noqa: S608
+    lock=True,
+)
 
 
 def lock_user(user_id: int) -> User:
@@ -17,12 +23,7 @@ def lock_user(user_id: int) -> User:
     if user_id is None:
         raise NotFound()
     with connection.cursor() as cursor:
-        # NO KEY UPDATE: inserts that reference the user (history, follow-ups) go on.
-        cursor.execute(
-            # Only column names are interpolated, never a value.
-            f"SELECT {_locked_user.columns} FROM accounts_user WHERE id = %s{lock_clause()}",  # noqa: S608
-            [user_id],
-        )
+        _LOCK_USER.execute(cursor, [user_id])
         row = cursor.fetchone()
     if row is None:
         raise NotFound()

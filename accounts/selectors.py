@@ -2,7 +2,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from rest_framework.authtoken.models import Token
 
-from crm.sql import RowReader
+from crm.sql import RowReader, Statement
 
 from .models import Team, User
 
@@ -12,11 +12,14 @@ _token_user = RowReader(
     User, [f.attname for f in User._meta.concrete_fields if f.attname != "password"], alias="u"
 )
 # Only column names are interpolated, never a value.
-_TOKEN_SQL = f"""
+_TOKEN_SQL = Statement(
+    "token",
+    f"""
 SELECT {_token_row.columns}, {_token_user.columns}
   FROM authtoken_token t JOIN accounts_user u ON u.id = t.user_id
  WHERE t.key = %s
-"""  # noqa: S608
+""",  # noqa: S608
+)
 _TOKEN_LENGTH = Token._meta.get_field("key").max_length
 
 
@@ -26,7 +29,7 @@ def get_token(*, key: str) -> Token | None:
     if not key or len(key) > _TOKEN_LENGTH or "\x00" in key:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_SQL, [key])
+        _TOKEN_SQL.execute(cursor, [key])
         row = cursor.fetchone()
     if row is None:
         return None

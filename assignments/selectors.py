@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from crm.sql import RowReader, db_value
+from crm.sql import RowReader, Statement, db_value
 
 from .models import (
     DEFAULT_POLICY,
@@ -105,7 +105,9 @@ _state_period = RowReader(
 _state_owner = RowReader(User, ["id", "display_name", "team_id"], alias="u")
 # One statement (one round trip) for the three: the claim runs it on every request.
 # Only column names are interpolated, never a value.
-_CLAIM_STATE_SQL = f"""
+_CLAIM_STATE = Statement(
+    "claim_state",
+    f"""
 SELECT {_state_period.columns}, {_state_owner.columns}, NULL
   FROM assignments_ownership o JOIN accounts_user u ON u.id = o.owner_id
  WHERE o.lead_id = %s AND (o.ended_at IS NULL OR o.owner_id = %s)
@@ -113,15 +115,16 @@ UNION ALL
 SELECT {", ".join(["NULL"] * (_state_period.width + _state_owner.width))}, count(*)
   FROM assignments_ownership
  WHERE owner_id = %s AND ended_at IS NULL AND protected_until > %s
-"""  # noqa: S608
+""",  # noqa: S608
+)
 
 
 def get_claim_state(*, lead_id: int, rep_id: int, now: datetime) -> ClaimState:
     """The caller holds the rep's and the lead's locks, so none of this can change under it
     (READ COMMITTED: the statement sees every period committed before the locks were ours)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            _CLAIM_STATE_SQL,
+        _CLAIM_STATE.execute(
+            cursor,
             [lead_id, rep_id, rep_id, db_value(Ownership._meta.get_field("protected_until"), now)],
         )
         rows = cursor.fetchall()

@@ -3,11 +3,18 @@ import hashlib
 from django.db import connection
 
 from crm.errors import NotFound
-from crm.sql import RowReader, as_row_id, lock_clause
+from crm.sql import RowReader, Statement, as_row_id
 
 from .models import Lead
 
 _locked_lead = RowReader(Lead, ["id", "pool_team_id", "status", "company_name"])
+# A merged lead lives on only as history of its survivor.
+_LOCK_LEAD = Statement(
+    "lock_lead",
+    f"SELECT {_locked_lead.columns} FROM leads_lead"  # noqa: S608
+    " WHERE id = %s AND merged_into_id IS NULL",
+    lock=True,
+)
 
 
 def lock_lead(lead_id: int) -> Lead:
@@ -20,13 +27,7 @@ def lock_lead(lead_id: int) -> Lead:
     if lead_id is None:
         raise NotFound()
     with connection.cursor() as cursor:
-        # A merged lead lives on only as history of its survivor.
-        cursor.execute(
-            # Only column names are interpolated, never a value.
-            f"SELECT {_locked_lead.columns} FROM leads_lead"  # noqa: S608
-            f" WHERE id = %s AND merged_into_id IS NULL{lock_clause()}",
-            [lead_id],
-        )
+        _LOCK_LEAD.execute(cursor, [lead_id])
         row = cursor.fetchone()
     if row is None:
         raise NotFound()

@@ -10,19 +10,25 @@ from accounts.notifications import NewNotification, notify
 from assignments.exceptions import ClaimLimitReached
 from assignments.models import Ownership, OwnershipEvent
 from assignments.selectors import EffectivePolicy, count_live_claims, get_effective_policy
-from crm.sql import db_value
+from crm.sql import Statement, db_value
 from leads.models import Lead
 
 # Every claim writes one period and one history row: hand-written INSERTs (crm/sql.py).
-_EVENT_SQL = """
+_EVENT_SQL = Statement(
+    "insert_event",
+    """
 INSERT INTO assignments_ownershipevent
        (lead_id, kind, from_owner_id, to_owner_id, actor_id, reason, details, at)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
-"""
-_PERIOD_SQL = """
+""",
+)
+_PERIOD_SQL = Statement(
+    "insert_period",
+    """
 INSERT INTO assignments_ownership (lead_id, owner_id, started_at, protected_until, end_kind)
 VALUES (%s, %s, %s, %s, '') RETURNING id
-"""
+""",
+)
 _event_field = OwnershipEvent._meta.get_field
 _period_field = Ownership._meta.get_field
 
@@ -112,9 +118,9 @@ def start_period(*, lead: Lead, owner: User, policy: EffectivePolicy, now: datet
     return _saved(period)
 
 
-def _insert(sql: str, params: list) -> int:
+def _insert(statement: Statement, params: list) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        statement.execute(cursor, params)
         return cursor.fetchone()[0]
 
 
