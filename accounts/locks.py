@@ -1,7 +1,7 @@
 from django.db import connection
 
 from crm.errors import NotFound
-from crm.sql import RowReader, Statement, as_row_id
+from crm.sql import RowReader, Statement, as_row_id, fetch_instance
 
 from .models import Notification, User
 
@@ -20,14 +20,10 @@ def lock_user(user_id: int) -> User:
     everything that counts against that rep's claim limit, so two tabs cannot both pass it.
     Every claim runs this: hand-written SQL (crm/sql.py)."""
     user_id = as_row_id(user_id)
-    if user_id is None:
+    user = None if user_id is None else fetch_instance(_LOCK_USER, _locked_user, [user_id])
+    if user is None:
         raise NotFound()
-    with connection.cursor() as cursor:
-        _LOCK_USER.execute(cursor, [user_id])
-        row = cursor.fetchone()
-    if row is None:
-        raise NotFound()
-    return _locked_user.instance(row)
+    return user
 
 
 def lock_pending_notifications(batch_size: int) -> list[Notification]:

@@ -118,3 +118,11 @@ class RowReader:
     def instance(self, row: Sequence, start: int = 0) -> Model:
         """The instance from `row[start:start + width]`."""
         return self.model.from_db(connection.alias, self.attnames, self.values(row, start))
+
+
+def fetch_instance(statement: Statement, reader: RowReader, params: Sequence) -> Model | None:
+    """The one row `statement` returns, built by `reader`; None when there is none."""
+    with connection.cursor() as cursor:
+        statement.execute(cursor, params)
+        row = cursor.fetchone()
+    return None if row is None else reader.instance(row)

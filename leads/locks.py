@@ -3,7 +3,7 @@ import hashlib
 from django.db import connection
 
 from crm.errors import NotFound
-from crm.sql import RowReader, Statement, as_row_id
+from crm.sql import RowReader, Statement, as_row_id, fetch_instance
 
 from .models import Lead
 
@@ -24,14 +24,10 @@ def lock_lead(lead_id: int) -> Lead:
     UPDATE lets inserts that reference the lead (follow-ups, history) proceed meanwhile.
     Every claim runs this: hand-written SQL (crm/sql.py)."""
     lead_id = as_row_id(lead_id)
-    if lead_id is None:
+    lead = None if lead_id is None else fetch_instance(_LOCK_LEAD, _locked_lead, [lead_id])
+    if lead is None:
         raise NotFound()
-    with connection.cursor() as cursor:
-        _LOCK_LEAD.execute(cursor, [lead_id])
-        row = cursor.fetchone()
-    if row is None:
-        raise NotFound()
-    return _locked_lead.instance(row)
+    return lead
 
 
 def lock_customer_keys(keys: list[str]) -> None:
