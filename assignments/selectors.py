@@ -82,7 +82,8 @@ def live_ownerships(*, now: datetime | None = None) -> QuerySet[Ownership]:
 def count_live_claims(*, owner_id: int, now: datetime) -> int:
     """Claims that count toward the limit: those still under protection. A won customer
     stays its owner's after protection ends but no longer takes a claim slot. Answered from
-    the partial (owner, protected_until) index alone, on every claim."""
+    the partial (owner, protected_until) index alone. A claim reads the same count inside
+    get_claim_state's one statement: keep the two conditions alike."""
     return Ownership.objects.filter(
         owner_id=owner_id, ended_at__isnull=True, protected_until__gt=now
     ).count()

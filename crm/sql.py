@@ -18,22 +18,14 @@ from django.db.models import Field, Model
 _prepared: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def lock_clause() -> str:
-    """`FOR NO KEY UPDATE` where the database has row locks (PostgreSQL): inserts that
-    reference the row (history, follow-ups) are not blocked. SQLite's IMMEDIATE
-    transactions already hold the only write lock."""
-    features = connection.features
-    if not features.has_select_for_update:
-        return ""
-    return " FOR NO KEY UPDATE" if features.has_select_for_no_key_update else " FOR UPDATE"
-
-
 class Statement:
     """A statement every claim runs. On PostgreSQL it is parsed and planned once per
     connection (PREPARE, then EXECUTE with the values): for statements this short, parsing
     and planning are about a third of the database's CPU (pgbench: 2,900 vs 4,400 lock-and-
-    count transactions/s). Elsewhere it runs as written. `sql` uses %s placeholders; with
-    `lock=True` it ends in the row-lock clause (`lock_clause`).
+    count transactions/s). Elsewhere (SQLite) it runs as written. `sql` uses %s placeholders.
+    `lock=True` locks the rows it reads, FOR NO KEY UPDATE: inserts that reference them
+    (history, follow-ups) are not blocked. SQLite needs no clause: its IMMEDIATE
+    transactions already hold the only write lock.
 
     A prepared statement lives as long as its session and survives a rolled-back
     transaction; it does not pass through a pooler in transaction mode (PgBouncer), which
@@ -42,7 +34,6 @@ class Statement:
     def __init__(self, name: str, sql: str, *, lock: bool = False):
         self.name = f"noclash_{name}"
         self.sql = sql.strip()
-        self.lock = lock
         parts = self.sql.split("%s")
         numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
         if lock:
@@ -53,11 +44,9 @@ class Statement:
 
     def execute(self, cursor, params: Sequence = ()) -> None:
         if connection.vendor != "postgresql":
-            cursor.execute(self.sql + (lock_clause() if self.lock else ""), params)
+            cursor.execute(self.sql, params)
             return
-        names = _prepared.get(connection.connection)
-        if names is None:
-            names = _prepared[connection.connection] = set()
+        names = _prepared.setdefault(connection.connection, set())
         if self.name not in names:
             cursor.execute(self._prepare)
             names.add(self.name)
