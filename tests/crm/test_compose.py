@@ -67,3 +67,12 @@ def test_web_health_check_path_answers(client, db):
     assert "/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
     response = client.get("/healthz", HTTP_HOST="not-an-allowed-host.example")
     assert response.status_code == 200
+
+
+def test_the_image_collects_static_files_as_production_serves_them():
+    """The image runs with DEBUG off, which serves static files through the manifest that only
+    a collectstatic with DEBUG off writes (scripts/check_production_install.sh runs it so)."""
+    dockerfile = (ROOT / "scripts" / "Dockerfile").read_text()
+    commands = [line for line in dockerfile.splitlines() if "collectstatic" in line]
+    assert commands, "the image must collect its static files"
+    assert all("DEBUG=1" not in line and "DEBUG=true" not in line for line in commands)
