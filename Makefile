@@ -26,9 +26,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Ruff (style, no function-local imports, no importing private names) and the layer
+# contracts of pyproject.toml (import-linter: an app imports only from the apps below it).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django.db import connection
+from django.db.models import Q
 
 from crm.errors import NotFound
 from crm.sql import RowReader, Statement, as_row_id, fetch_instance
@@ -26,11 +29,13 @@ def lock_user(user_id: int) -> User:
     return user
 
 
-def lock_pending_notifications(batch_size: int) -> list[Notification]:
-    """A batch of the outbox for one sender. SKIP LOCKED: two senders at once take disjoint
-    batches instead of waiting or sending twice (SQLite serialises them anyway)."""
-    pending = Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).order_by(
-        "id"
+def lock_pending_notifications(*, batch_size: int, now: datetime) -> list[Notification]:
+    """A batch of the outbox that is due for one sender. SKIP LOCKED: two senders at once
+    take disjoint batches instead of waiting or sending twice (SQLite serialises them)."""
+    pending = (
+        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING)
+        .filter(Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now))
+        .order_by("id")
     )
     if connection.features.has_select_for_update_skip_locked:
         pending = pending.select_for_update(skip_locked=True, of=("self",))

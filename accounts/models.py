@@ -103,8 +103,6 @@ class Notification(models.Model):
         EXPIRY_ESCALATION = "expiry_escalation", _("A rep's claim is about to expire")
         REASSIGNED = "reassigned", _("Customer reassigned")
         TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
-        TRANSFER_DECIDED = "transfer_decided", _("Transfer request decided")
-        DISPUTE_DECIDED = "dispute_decided", _("Dispute decided")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -134,6 +132,8 @@ class Notification(models.Model):
         max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # After a failed send: not before this time (back-off); empty means due now.
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

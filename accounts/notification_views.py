@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import notifications
+from . import selectors, services
+from .delivery import describe
 from .models import Notification
 
 
@@ -23,9 +25,9 @@ class EmailPreferencesForm(forms.Form):
 
 @login_required
 def inbox(request):
-    items = list(notifications.list_notifications(user=request.user)[:100])
+    items = list(selectors.list_notifications(user=request.user)[:100])
     for item in items:
-        item.text = notifications.describe(item)
+        item.text = describe(item)
     form = EmailPreferencesForm(
         initial={
             "email_kinds": [
@@ -41,8 +43,14 @@ def inbox(request):
 def mark_read(request):
     raw = request.POST.getlist("id")
     ids = [int(value) for value in raw if value.isdigit()] if raw else None
-    notifications.mark_read(user=request.user, notification_ids=ids)
-    return redirect(request.POST.get("next") or "notifications")
+    services.mark_notifications_read(user=request.user, notification_ids=ids)
+    # Back to the page the bell was clicked on, never to another site.
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("notifications")
+    return redirect(next_url)
 
 
 @login_required
@@ -51,7 +59,7 @@ def preferences(request):
     form = EmailPreferencesForm(request.POST)
     if form.is_valid():
         wanted = set(form.cleaned_data["email_kinds"])
-        notifications.set_email_muted_kinds(
+        services.set_email_muted_kinds(
             user=request.user, kinds=[k for k in Notification.Kind.values if k not in wanted]
         )
         messages.success(request, _("E-mail preferences saved."))

@@ -4,7 +4,7 @@ from rest_framework.authtoken.models import Token
 
 from crm.sql import RowReader, Statement
 
-from .models import Team, User
+from .models import Notification, Team, User
 
 _token_row = RowReader(Token, ["key", "user_id", "created"], alias="t")
 # Every user column but the password hash: an API request may read any of them.
@@ -44,3 +44,13 @@ def list_users(*, actor: User) -> QuerySet[User]:
 
 def list_teams(*, actor: User) -> QuerySet[Team]:
     return Team.objects.select_related("manager").order_by("name")
+
+
+def list_notifications(*, user: User) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(user=user).select_related("lead").order_by("-created_at", "-id")
+    )
+
+
+def count_unread(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,12 +1,15 @@
+from collections.abc import Iterable
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from crm.errors import PermissionDenied
 
 from .exceptions import InvalidCredentials
-from .models import Team, User
+from .models import Notification, Team, User
 
 
 def _ensure_admin(actor: User | None) -> None:
@@ -62,3 +65,17 @@ def create_team(*, actor: User | None, name: str, manager: User | None = None) -
 def set_user_language(*, user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])
+
+
+def mark_notifications_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark some (or all, with None) of the user's own notifications as read."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
+
+
+def set_email_muted_kinds(*, user: User, kinds: Iterable[str]) -> None:
+    valid = set(Notification.Kind.values)
+    user.email_muted_kinds = sorted(set(kinds) & valid)
+    user.save(update_fields=["email_muted_kinds"])

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,20 +14,6 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-@login_required
-def home(request):
-    from assignments.selectors import get_claim_summary
-
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "managed_teams": request.user.managed_teams.all(),
-            "summary": get_claim_summary(user=request.user),
-        },
-    )
 
 
 @require_POST

@@ -53,10 +53,12 @@ class NotOwned(DomainError):
     default_message = _("This customer is in the pool: nobody owns it.")
 
 
-class NotOwner(DomainError):
-    code = "not_owner"
-    status = 403
-    default_message = _("Only the owner or their manager may do this.")
+class CustomerWon(DomainError):
+    code = "customer_won"
+    status = 409
+    default_message = _(
+        "This customer is won: it stays with its owner. Only a manager can move it."
+    )
 
 
 class AlreadyOwner(DomainError):
@@ -107,6 +109,12 @@ class TransferAlreadyRequested(DomainError):
     default_message = _("You have already asked for this customer; the manager will decide.")
 
 
+class InvalidAttempted(DomainError):
+    code = "invalid_attempted"
+    status = 400
+    default_message = _("The attempted customer is not valid.")
+
+
 class CannotRequestTransfer(DomainError):
     code = "cannot_request_transfer"
     status = 403
@@ -126,3 +134,30 @@ class MergeWonLead(DomainError):
         "The other customer has a won deal: keep that one as the survivor so the deal keeps "
         "its history."
     )
+
+
+class DuplicateFound(DomainError):
+    """A refusal at the door: the customer already exists. Carries the matches (as the API
+    shows them, `matches`) and the matches themselves for the pages (`match_objects`)."""
+
+    status = 409
+
+    def __init__(self, message: str, *, matches: list) -> None:
+        self.match_objects = matches
+        super().__init__(message, matches=[m.as_dict() for m in matches])
+
+
+class DuplicateOwned(DuplicateFound):
+    code = "duplicate_owned"
+
+
+class DuplicateInPool(DuplicateFound):
+    code = "duplicate_in_pool"
+
+
+class DuplicateOwn(DuplicateFound):
+    code = "duplicate_own"
+
+
+class PossibleDuplicate(DuplicateFound):
+    code = "possible_duplicate"

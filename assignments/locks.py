@@ -1,18 +1,31 @@
+"""Row locks taken by ownership jobs. (The lead and user row locks every ownership change
+starts with live with their tables: `leads.locks.lock_lead`, `accounts.locks.lock_user`.)"""
+
 from datetime import datetime
 
-from leads.models import Lead
+from django.db import connection
+
+from . import live
+
+# Oldest expiry first, through the partial index on open periods by expiry. Only the fixed
+# stale condition is formatted in, never a value.
+_STALE_LEADS = f"""
+SELECT l.id FROM assignments_ownership o JOIN leads_lead l ON l.id = o.lead_id
+ WHERE {live.STALE_SQL.sql()}
+ ORDER BY o.protected_until
+ LIMIT %s"""  # noqa: S608
 
 
 def lock_stale_leads(*, now: datetime, batch_size: int) -> list[int]:
-    """Lock a batch of leads whose claim has expired, oldest expiry first.
+    """Lock a batch of leads whose claim has gone stale (see `live`): never a won customer.
 
     SKIP LOCKED: a lead whose row a rep holds right now (a claim, a follow-up) is left for
-    the next run instead of making the rep wait or the job block. Won customers are never
-    recycled. On SQLite the IMMEDIATE transaction already holds the only write lock."""
-    stale = (
-        Lead.objects.filter(ownerships__ended_at__isnull=True, ownerships__protected_until__lte=now)
-        .exclude(status=Lead.Status.WON)
-        .order_by("ownerships__protected_until")
-        .select_for_update(skip_locked=True, no_key=True, of=("self",))
-    )
-    return list(stale.values_list("id", flat=True)[:batch_size])
+    the next run instead of making the rep wait or the job block; FOR NO KEY UPDATE OF the
+    lead only, as every ownership change locks it. On SQLite the IMMEDIATE transaction
+    already holds the only write lock."""
+    sql = _STALE_LEADS
+    if connection.features.has_select_for_update_skip_locked:
+        sql += " FOR NO KEY UPDATE OF l SKIP LOCKED"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*live.STALE_SQL.params(now), batch_size])
+        return [row[0] for row in cursor.fetchall()]

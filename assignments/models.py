@@ -69,14 +69,13 @@ DEFAULT_POLICY = {
 
 class Ownership(models.Model):
     """One period during which one rep owned one lead. The period with no `ended_at` is the
-    current claim; it is live while `protected_until` is in the future. Expired-but-not-yet-
-    recycled periods count as ended everywhere (selectors compare with now)."""
+    open one; whether its owner still owns the lead (its protection, a won customer) is
+    decided in one place, `assignments.live`, which every reader uses."""
 
     class EndKind(models.TextChoices):
         RELEASE = "release", _("Released")
         EXPIRE = "expire", _("Expired")
         REASSIGN = "reassign", _("Reassigned")
-        TRANSFER = "transfer", _("Transferred")
         MERGE = "merge", _("Merged")
 
     # No single-column FK indexes: the composite and partial indexes below serve every read,
@@ -146,7 +145,6 @@ class OwnershipEvent(models.Model):
         RELEASE = "release", _("Released")
         EXPIRE = "expire", _("Expired")
         REASSIGN = "reassign", _("Reassigned")
-        TRANSFER = "transfer", _("Transferred")
         ASSIGN = "assign", _("Assigned")
         MERGE = "merge", _("Merged")
         # Not a change of owner: a creation or edit that overrode possible duplicates.
@@ -194,14 +192,11 @@ class OwnershipEvent(models.Model):
 
 class TransferRequest(models.Model):
     """A rep asks for a customer another rep owns (typically after a `duplicate_owned`
-    refusal). The owner's manager decides; until then it is only a stored request and
-    ownership does not change."""
+    refusal), for the owner's manager to decide. Deciding is not built yet: a request is
+    stored and stays pending, and ownership does not change."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     lead = models.ForeignKey(
         "leads.Lead", on_delete=models.PROTECT, related_name="transfer_requests"
@@ -218,14 +213,6 @@ class TransferRequest(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,6 +2,7 @@
 in the admin (Periodic tasks) without a deploy. Created once; never overwritten here."""
 
 from django.conf import settings
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 JOBS = [
     (
@@ -23,8 +24,6 @@ JOBS = [
 
 
 def ensure_periodic_tasks(**kwargs) -> None:
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
     for name, task, setting in JOBS:
         if PeriodicTask.objects.filter(name=name).exists():
             continue

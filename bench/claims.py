@@ -206,7 +206,7 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def _copy_text(value) -> str:
+def copy_text(value) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, (dict, list)):
@@ -241,7 +241,7 @@ def load_leads(count: int) -> tuple[int, int]:
             "city": city,
             "industry": industries[i % len(industries)],
         }
-        buffer.write("\t".join(_copy_text(row[f.column]) for f in fields) + "\n")
+        buffer.write("\t".join(copy_text(row[f.column]) for f in fields) + "\n")
     buffer.seek(0)
     table = connection.ops.quote_name(Lead._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)

@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from claims import (  # noqa: E402 - the claim benchmark's set-up helpers
     BASE_DIR,
-    _copy_text,
+    copy_text,
     create_reps,
     free_port,
     migrate,
@@ -348,20 +348,20 @@ def load(count: int) -> None:
             for leads, contacts, keys, names in pool.imap(_index_chunk, chunks):
                 for lead_id, lead in leads:
                     row = {**defaults, **{k: v for k, v in lead.items() if k != "contacts"}}
-                    values = [str(lead_id)] + [_copy_text(row[f.column]) for f in fields]
+                    values = [str(lead_id)] + [copy_text(row[f.column]) for f in fields]
                     out["lead"].write("\t".join(values) + "\n")
                 for lead_id, c in contacts:
                     out["contact"].write(
                         "\t".join(
-                            _copy_text(v)
+                            copy_text(v)
                             for v in (lead_id, c["name"], c["title"], c["phone"], c["email"])
                         )
                         + "\n"
                     )
                 for lead_id, key in keys:
-                    out["key"].write(f"{lead_id}\t{_copy_text(key)}\n")
+                    out["key"].write(f"{lead_id}\t{copy_text(key)}\n")
                 for row in names:
-                    out["name"].write("\t".join(_copy_text(v) for v in row) + "\n")
+                    out["name"].write("\t".join(copy_text(v) for v in row) + "\n")
         for f in out.values():
             f.close()
         print(f"generated and normalised {count:,} leads in {time.perf_counter() - started:.0f} s")
@@ -482,8 +482,8 @@ def time_checks(payloads: list[tuple[str, dict]]) -> dict[str, list[float]]:
 def time_creates(payloads: list[dict], reps) -> list[float]:
     """Random names sometimes hit an existing brand in the same city: those creations are
     refused by the check (still a full create attempt, so they are timed too)."""
+    from assignments.services import create_lead
     from leads.exceptions import DuplicateFound
-    from leads.services import create_lead
 
     ms, refused = [], 0
     for n, p in enumerate(payloads):

@@ -102,9 +102,9 @@ def load_records(path: Path) -> list[dict]:
 def evaluate(records: list[dict]) -> Report:
     """Needs a configured, empty database (a test database)."""
     from accounts.models import User
+    from assignments.services import create_lead
     from leads.dedupe.identity import identity_of_payload
     from leads.dedupe.matching import STRONG, find_duplicates
-    from leads.services import create_lead
 
     admin = User.objects.filter(role=User.Role.ADMIN).first() or User.objects.create_user(
         username="eval_admin", role=User.Role.ADMIN, display_name="Eval"

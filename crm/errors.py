@@ -3,6 +3,8 @@ as JSON and the pages show as a translated message."""
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -21,8 +23,10 @@ class DomainError(Exception):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
+    default_message = _("Not found.")
 
 
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403
+    default_message = _("You do not have permission to do this.")

@@ -1,10 +1,13 @@
+"""Root URLs. Each app owns its doors; this file only mounts them (by name: the project
+package imports no app)."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_patterns = [
     path("", include("accounts.api.urls")),
-    path("", include("leads.api.urls")),
+    path("", include("assignments.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -12,6 +15,6 @@ api_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
-    path("leads/", include("leads.urls")),
     path("", include("accounts.urls")),
+    path("", include("assignments.urls")),
 ]

@@ -1,10 +1,11 @@
+"""Forms for what describes a customer: its fields, contacts and follow-ups. The pages use
+them, and so does the import (each row held to the same rules as the new-customer form)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-
 from .models import FollowUp, Lead
-from .services import EDITABLE_FIELDS
+from .services import LEAD_FIELDS
 from .validation import credit_code, email_address
 
 
@@ -12,7 +13,8 @@ class LeadFieldsForm(forms.Form):
     """The company fields a rep may type or edit; the service re-checks every one."""
 
     company_name = forms.CharField(label=_("Company name"), max_length=200)
-    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    # 18 characters, but people paste it with spaces: the check digit decides.
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=30, required=False)
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
     province = forms.CharField(label=_("Province"), max_length=50, required=False)
     city = forms.CharField(label=_("City"), max_length=50, required=False)
@@ -78,7 +80,7 @@ class LeadEditForm(LeadFieldsForm):
         label=_("These are different customers — save anyway"), required=False
     )
 
-    field_order = list(EDITABLE_FIELDS)
+    field_order = list(LEAD_FIELDS)
 
     @classmethod
     def for_lead(cls, lead: Lead, data=None) -> "LeadEditForm":
@@ -113,25 +115,6 @@ class ContactForm(forms.Form):
         return value
 
 
-class TransferRequestForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
-
-
-class MergeForm(forms.Form):
-    KEEP_THIS, KEEP_OTHER = "this", "other"
-
-    other = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    keep = forms.ChoiceField(
-        choices=[(KEEP_THIS, KEEP_THIS), (KEEP_OTHER, KEEP_OTHER)],
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
-
-    def clean_keep(self):
-        return self.cleaned_data["keep"] or self.KEEP_THIS
-
-
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FollowUp.Kind.choices)
     note = forms.CharField(
@@ -143,16 +126,8 @@ class FollowUpForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
+class ImportRowForm(LeadFieldsForm):
+    """One row of an imported list: the new-customer form's rules (its contacts are checked
+    with ContactForm; weak duplicates are confirmed for the whole import, not per row)."""
 
-
-class ReassignForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
-    override_limit = forms.BooleanField(label=_("Override the claim limit"), required=False)
-
-    def __init__(self, *args, candidates=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if candidates is not None:
-            self.fields["to"].queryset = candidates
+    confirm_duplicate = None

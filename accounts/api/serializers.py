@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.delivery import describe
 from accounts.models import Notification, Team, User
 
 
@@ -130,8 +131,6 @@ class NotificationOutput(serializers.ModelSerializer):
         fields = ["id", "kind", "lead", "text", "payload", "created_at", "read_at"]
 
     def get_text(self, notification) -> str:
-        from accounts.notifications import describe
-
         return describe(notification)
 
 

@@ -4,7 +4,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import notifications, selectors, services
+from accounts import selectors, services
 from crm.api.pagination import NewestFirstPagination, OldestFirstPagination
 
 from .permissions import IsAdminRole
@@ -82,7 +82,7 @@ class NotificationListApi(APIView):
 
     @extend_schema(responses=NotificationOutput(many=True))
     def get(self, request):
-        items = notifications.list_notifications(user=request.user)
+        items = selectors.list_notifications(user=request.user)
         if request.query_params.get("unread") in ("1", "true"):
             items = items.filter(read_at__isnull=True)
         paginator = NewestFirstPagination()
@@ -90,7 +90,7 @@ class NotificationListApi(APIView):
         body = {
             "results": NotificationOutput(page, many=True).data,
             "next": paginator.get_next_link(),
-            "unread": notifications.count_unread(user=request.user),
+            "unread": selectors.count_unread(user=request.user),
         }
         return Response(body)
 
@@ -105,7 +105,7 @@ class NotificationReadApi(APIView):
     def post(self, request):
         data = MarkReadInput(data=request.data)
         data.is_valid(raise_exception=True)
-        marked = notifications.mark_read(
+        marked = services.mark_notifications_read(
             user=request.user, notification_ids=data.validated_data.get("ids")
         )
         return Response({"marked": marked})
@@ -120,7 +120,7 @@ class NotificationPreferencesApi(APIView):
     def put(self, request):
         data = EmailPreferencesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        notifications.set_email_muted_kinds(
+        services.set_email_muted_kinds(
             user=request.user, kinds=data.validated_data["email_muted_kinds"]
         )
         return Response({"email_muted_kinds": request.user.email_muted_kinds})

@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
-from assignments.models import OwnershipEvent, TransferRequest
+
+from ..exceptions import InvalidAttempted
+from ..models import OwnershipEvent, TransferRequest
+from ..services.transfers import MAX_REASON, clean_attempted
 
 
 class ClaimOutput(serializers.Serializer):
@@ -84,10 +87,27 @@ class TeamPolicySerializer(PolicySerializer):
     cooldown = serializers.DurationField(min_value=timedelta(0), allow_null=True)
 
 
+class AttemptedInput(serializers.JSONField):
+    """What the rep tried to create when the duplicate check sent them here, held to the
+    transfer service's rules (known fields, short text, no NUL bytes)."""
+
+    def to_internal_value(self, data):
+        try:
+            return clean_attempted(super().to_internal_value(data))
+        except InvalidAttempted as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from exc
+
+
 class TransferRequestInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    attempted = serializers.JSONField(
-        required=False, default=dict, help_text="What the rep tried to create, if anything."
+    reason = serializers.CharField(
+        max_length=MAX_REASON, required=False, allow_blank=True, default=""
+    )
+    attempted = AttemptedInput(
+        required=False,
+        default=dict,
+        help_text="What the rep tried to create, if anything: company_name, uscc, website, "
+        "city, phone, email. Needed to ask for a customer you cannot see: the server must find "
+        "it as the same customer.",
     )
 
 
@@ -107,5 +127,4 @@ class TransferRequestOutput(serializers.ModelSerializer):
             "reason",
             "status",
             "created_at",
-            "decided_at",
         ]

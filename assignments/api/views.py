@@ -4,12 +4,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Team
-from assignments import selectors, services
-from assignments.models import POLICY_FIELDS, TransferRequest
 from crm.api.pagination import NewestFirstPagination
-from crm.errors import NotFound, PermissionDenied
-from leads.selectors import get_lead_for
+from crm.errors import NotFound
 
+from .. import access, selectors, services
+from ..models import POLICY_FIELDS, TransferRequest
 from .serializers import (
     ClaimOutput,
     HistoryOutput,
@@ -72,7 +71,7 @@ class LeadReassignApi(APIView):
 class LeadHistoryApi(APIView):
     @extend_schema(responses=HistoryOutput(many=True))
     def get(self, request, lead_id: int):
-        lead = get_lead_for(user=request.user, lead_id=lead_id)
+        lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         events = selectors.list_history(lead_id=lead.pk)
         return Response({"results": HistoryOutput(events, many=True).data, "next": None})
 
@@ -86,8 +85,7 @@ class GlobalPolicyApi(APIView):
 
     @extend_schema(request=PolicySerializer, responses=PolicySerializer)
     def patch(self, request):
-        if not request.user.is_admin:
-            raise PermissionDenied()
+        access.ensure_can_change_policies(request.user)
         policy = selectors.get_global_policy()
         data = PolicySerializer(policy, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -99,11 +97,7 @@ class TeamPolicyApi(APIView):
     def _team(self, request, team_id: int) -> Team:
         user = request.user
         team = Team.objects.filter(pk=team_id).first()
-        if team is None:
-            raise NotFound()
-        if not (
-            user.is_admin or user.team_id == team.pk or team.pk in selectors.managed_team_ids(user)
-        ):
+        if team is None or not access.can_read_team_policy(user, team):
             raise NotFound()
         return team
 
@@ -124,8 +118,7 @@ class TeamPolicyApi(APIView):
     @extend_schema(request=TeamPolicySerializer, responses=PolicySerializer)
     def patch(self, request, team_id: int):
         team = self._team(request, team_id)
-        if not request.user.is_admin:
-            raise PermissionDenied()
+        access.ensure_can_change_policies(request.user)
         data = TeamPolicySerializer(
             getattr(team, "pool_policy", None),
             data=request.data,

@@ -4,15 +4,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from accounts.notifications import NewNotification, notify
-from assignments.exceptions import CannotMerge, MergeWonLead, OwnershipConflict
-from assignments.models import Ownership, OwnershipEvent, TransferRequest
-from crm.errors import PermissionDenied
+from accounts.outbox import NewNotification, notify
 from leads.dedupe.index import index_lead, unindex_lead
 from leads.locks import lock_lead
 from leads.models import Contact, FollowUp, Lead
-from leads.selectors import ensure_can_work
 
+from .. import access
+from ..exceptions import CannotMerge, MergeWonLead, OwnershipConflict
+from ..models import Ownership, OwnershipEvent, TransferRequest
 from .periods import current_period, end_period, record_ownership_event
 
 
@@ -34,8 +33,7 @@ def merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str = 
 
 @transaction.atomic(durable=True)
 def _merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str) -> Lead:
-    if not (actor.is_manager or actor.is_admin):
-        raise PermissionDenied()
+    access.ensure_may_merge(actor)
     if survivor_id == merged_id:
         raise CannotMerge()
     # Both lead rows, always in id order, so two merges of the same pair cannot deadlock.
@@ -45,7 +43,7 @@ def _merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str) 
     kept = current_period(lead=survivor, now=now)
     lost = current_period(lead=merged, now=now)
     for lead, period in ((survivor, kept), (merged, lost)):
-        ensure_can_work(user=actor, lead=lead, period=period)
+        access.ensure_can_see(actor, lead, period)
     if merged.status == Lead.Status.WON and survivor.status != Lead.Status.WON:
         raise MergeWonLead()
 

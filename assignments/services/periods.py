@@ -6,12 +6,15 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from accounts.notifications import NewNotification, notify
-from assignments.exceptions import ClaimLimitReached
-from assignments.models import Ownership, OwnershipEvent
-from assignments.selectors import EffectivePolicy, count_live_claims, get_effective_policy
+from accounts.outbox import NewNotification, notify
 from crm.sql import Statement, db_value
 from leads.models import Lead
+
+from .. import live
+from ..exceptions import ClaimLimitReached
+from ..models import Ownership, OwnershipEvent
+from ..selectors.claims import count_claim_slots
+from ..selectors.policies import EffectivePolicy, get_effective_policy
 
 # Every claim writes one period and one history row: hand-written INSERTs (crm/sql.py).
 _EVENT_SQL = Statement(
@@ -72,8 +75,11 @@ def current_period(*, lead: Lead, now: datetime) -> Ownership | None:
 
 def settle_period(*, lead: Lead, period: Ownership | None, now: datetime) -> Ownership | None:
     """`period` (the lead's open period, read under its lock) if it is live; a stale one is
-    closed here with its `expire` record and notice, and None returned."""
-    if period is None or period.protected_until > now:
+    closed here with its `expire` record and notice, and None returned. `lead.status` is the
+    status read under the same lock (a won customer's period stays live)."""
+    if period is None or live.is_live(
+        protected_until=period.protected_until, lead_status=lead.status, now=now
+    ):
         return period
     end_period(period=period, kind=Ownership.EndKind.EXPIRE, at=period.protected_until)
     record_ownership_event(
@@ -95,11 +101,16 @@ def settle_period(*, lead: Lead, period: Ownership | None, now: datetime) -> Own
                     "company": lead.company_name,
                     "protected_until": period.protected_until.isoformat(),
                 },
-                dedupe_key=f"expired:{period.pk}",
+                dedupe_key=expiry_notice_key(period.pk),
             )
         ]
     )
     return None
+
+
+def expiry_notice_key(period_id) -> str:
+    """One expiry notice per period, whoever records the expiry first (a claim, the job)."""
+    return f"expired:{period_id}"
 
 
 def end_period(*, period: Ownership, kind: str, at: datetime) -> None:
@@ -132,14 +143,14 @@ def _saved(instance):
 
 
 def ensure_below_limit(
-    *, owner: User, policy: EffectivePolicy, now: datetime, active: int | None = None
+    *, owner: User, policy: EffectivePolicy, now: datetime, held: int | None = None
 ) -> None:
-    """Caller holds the owner's row lock, so the count cannot change under us. `active`: the
-    owner's live claims when the caller has already read them under that lock."""
-    if active is None:
-        active = count_live_claims(owner_id=owner.pk, now=now)
-    if active >= policy.claim_limit:
-        raise ClaimLimitReached(limit=policy.claim_limit, active=active)
+    """Caller holds the owner's row lock, so the count cannot change under us. `held`: the
+    owner's claim slots when the caller has already read them under that lock."""
+    if held is None:
+        held = count_claim_slots(owner_id=owner.pk, now=now)
+    if held >= policy.claim_limit:
+        raise ClaimLimitReached(limit=policy.claim_limit, active=held)
 
 
 def assign_new_lead(

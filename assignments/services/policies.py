@@ -1,16 +1,17 @@
 from django.db import transaction
 
 from accounts.models import Team, User
-from assignments.models import POLICY_FIELDS, PoolPolicy
-from assignments.selectors import clear_policy_cache, get_global_policy
-from crm.errors import PermissionDenied
+
+from .. import access
+from ..models import POLICY_FIELDS, PoolPolicy
+from ..selectors.policies import get_global_policy
 
 
 @transaction.atomic
 def update_policy(*, actor: User | None, team: Team | None, changes: dict) -> PoolPolicy:
-    """Admins change the global policy or a team's overrides (None on a team = inherit)."""
-    if actor is not None and not actor.is_admin:
-        raise PermissionDenied()
+    """Admins change the global policy or a team's overrides (None on a team = inherit).
+    Nothing keeps a copy: every rule reads the policy in its own transaction."""
+    access.ensure_can_change_policies(actor)
     if team is None:
         policy = get_global_policy()
     else:
@@ -19,6 +20,4 @@ def update_policy(*, actor: User | None, team: Team | None, changes: dict) -> Po
         if field in POLICY_FIELDS:
             setattr(policy, field, value)
     policy.save()
-    clear_policy_cache()
-    transaction.on_commit(clear_policy_cache)
     return policy

@@ -3,20 +3,14 @@ from django.utils import timezone
 
 from accounts.locks import lock_user
 from accounts.models import Notification, User
-from accounts.notifications import NewNotification, notify
-from assignments.exceptions import (
-    AlreadyOwner,
-    InvalidTarget,
-    OutOfScope,
-    OwnershipConflict,
-    ReasonRequired,
-)
-from assignments.models import Ownership, OwnershipEvent
-from assignments.selectors import get_effective_policy, managed_team_ids
-from crm.errors import NotFound, PermissionDenied
+from accounts.outbox import NewNotification, notify
+from crm.errors import NotFound
 from leads.locks import lock_lead
-from leads.selectors import ensure_can_work
 
+from .. import access
+from ..exceptions import AlreadyOwner, InvalidTarget, OwnershipConflict, ReasonRequired
+from ..models import Ownership, OwnershipEvent
+from ..selectors.policies import get_effective_policy
 from .periods import (
     current_period,
     end_period,
@@ -47,8 +41,7 @@ def reassign_lead(
 def _reassign_lead(
     *, lead_id: int, actor: User, to_user_id: int, reason: str, override_limit: bool
 ) -> Ownership:
-    if not (actor.is_admin or actor.is_manager):
-        raise PermissionDenied()
+    access.ensure_can_reassign(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired()
@@ -57,15 +50,13 @@ def _reassign_lead(
         target = lock_user(to_user_id)
     except NotFound as exc:
         raise InvalidTarget() from exc
-    if not (target.is_rep or target.is_manager):
+    if not access.may_own(target):
         raise InvalidTarget()
-    scope = managed_team_ids(actor)
-    if not actor.is_admin and target.team_id not in scope:
-        raise OutOfScope()
+    access.ensure_may_receive(actor, target)
     lead = lock_lead(lead_id)
     now = timezone.now()
     period = current_period(lead=lead, now=now)
-    ensure_can_work(user=actor, lead=lead, period=period)
+    access.ensure_can_see(actor, lead, period)
     if period is not None and period.owner_id == target.pk:
         raise AlreadyOwner()
     policy = get_effective_policy(team_id=target.team_id)

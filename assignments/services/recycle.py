@@ -8,39 +8,42 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Notification
-from accounts.notifications import NewNotification, notify, queue_delivery
-from assignments.locks import lock_stale_leads
-from assignments.models import Ownership, OwnershipEvent
+from accounts.outbox import NewNotification, notify, queue_delivery
+
+from .. import live
+from ..locks import lock_stale_leads
+from ..models import Ownership, OwnershipEvent
+from .periods import expiry_notice_key
 
 # One statement per batch on PostgreSQL: close the periods (re-checked under the lead locks
-# the caller holds), write one `expire` record each and queue one notification each.
-_RECYCLE_SQL = """
+# the caller holds, with the one stale condition), write one `expire` record each and queue
+# one notification each. Every value, enum members included, is a parameter.
+_RECYCLE_SQL = f"""
 WITH closed AS (
     UPDATE assignments_ownership o
-       SET ended_at = o.protected_until, end_kind = 'expire'
+       SET ended_at = o.protected_until, end_kind = %s
       FROM leads_lead l
-     WHERE o.lead_id = ANY(%(ids)s) AND l.id = o.lead_id
-       AND o.ended_at IS NULL AND o.protected_until <= %(now)s AND l.status <> 'won'
+     WHERE o.lead_id = ANY(%s) AND l.id = o.lead_id AND {live.STALE_SQL.sql()}
     RETURNING o.id, o.lead_id, o.owner_id, o.protected_until, l.company_name
 ), events AS (
     INSERT INTO assignments_ownershipevent
            (lead_id, kind, from_owner_id, to_owner_id, actor_id, reason, details, at)
-    SELECT lead_id, 'expire', owner_id, NULL, NULL, '',
-           jsonb_build_object('protected_until', protected_until), %(now)s
+    SELECT lead_id, %s, owner_id, NULL, NULL, '',
+           jsonb_build_object('protected_until', protected_until), %s
       FROM closed
     RETURNING 1
 ), notes AS (
     INSERT INTO accounts_notification
            (user_id, kind, lead_id, payload, dedupe_key, created_at, email_status, email_attempts)
-    SELECT owner_id, 'claim_expired', lead_id,
+    SELECT owner_id, %s, lead_id,
            jsonb_build_object('company', company_name, 'protected_until', protected_until),
-           'expired:' || id, %(now)s, 'pending', 0
+           %s || id, %s, %s, 0
       FROM closed
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM closed), (SELECT count(*) FROM events), (SELECT count(*) FROM notes)
-"""
+"""  # noqa: S608
 
 
 def recycle_stale_claims(*, batch_size: int | None = None, now: datetime | None = None) -> int:
@@ -67,8 +70,19 @@ def _recycle_batch(*, batch_size: int, now: datetime) -> int:
     if not lead_ids:
         return 0
     if connection.vendor == "postgresql":
+        params = [
+            Ownership.EndKind.EXPIRE,
+            lead_ids,
+            *live.STALE_SQL.params(now),
+            OwnershipEvent.Kind.EXPIRE,
+            now,
+            Notification.Kind.CLAIM_EXPIRED,
+            expiry_notice_key(""),
+            now,
+            Notification.EmailStatus.PENDING,
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(_RECYCLE_SQL, {"ids": lead_ids, "now": now})
+            cursor.execute(_RECYCLE_SQL, params)
             closed, _events, _notes = cursor.fetchone()
         return closed
     return _recycle_batch_portable(lead_ids=lead_ids, now=now)
@@ -77,9 +91,9 @@ def _recycle_batch(*, batch_size: int, now: datetime) -> int:
 def _recycle_batch_portable(*, lead_ids: list[int], now: datetime) -> int:
     """The same batch with the ORM (SQLite, where the write lock is already ours)."""
     periods = list(
-        Ownership.objects.filter(
-            lead_id__in=lead_ids, ended_at__isnull=True, protected_until__lte=now
-        ).values("id", "lead_id", "owner_id", "protected_until", "lead__company_name")
+        Ownership.objects.filter(live.stale_q(now), lead_id__in=lead_ids).values(
+            "id", "lead_id", "owner_id", "protected_until", "lead__company_name"
+        )
     )
     Ownership.objects.filter(id__in=[p["id"] for p in periods]).update(
         ended_at=F("protected_until"), end_kind=Ownership.EndKind.EXPIRE
@@ -104,7 +118,7 @@ def _recycle_batch_portable(*, lead_ids: list[int], now: datetime) -> int:
                     "company": p["lead__company_name"],
                     "protected_until": p["protected_until"].isoformat(),
                 },
-                dedupe_key=f"expired:{p['id']}",
+                dedupe_key=expiry_notice_key(p["id"]),
             )
             for p in periods
         ),

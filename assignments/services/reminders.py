@@ -8,31 +8,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Notification
-from accounts.notifications import NewNotification, notify
-from assignments.models import Ownership
-from leads.models import Lead
+from accounts.outbox import NewNotification, notify
+
+from .. import live
+from ..models import Ownership
 
 
 @transaction.atomic
 def send_expiry_reminders(*, now: datetime | None = None) -> int:
     """Queue due reminders and escalations; returns how many new ones were stored."""
     now = now or timezone.now()
-    due = (
-        Ownership.objects.filter(
-            ended_at__isnull=True,
-            protected_until__gt=now,
-            protected_until__lte=now + settings.CLAIM_REMINDER_BEFORE,
-        )
-        .exclude(lead__status=Lead.Status.WON)
-        .values(
-            "id",
-            "lead_id",
-            "owner_id",
-            "protected_until",
-            "lead__company_name",
-            "owner__display_name",
-            "owner__team__manager_id",
-        )
+    # Claims that will run out: a won customer's never does.
+    due = Ownership.objects.filter(
+        live.slot_q(now), protected_until__lte=now + settings.CLAIM_REMINDER_BEFORE
+    ).values(
+        "id",
+        "lead_id",
+        "owner_id",
+        "protected_until",
+        "lead__company_name",
+        "owner__display_name",
+        "owner__team__manager_id",
     )
     candidates: list[NewNotification] = []
     for period in due:

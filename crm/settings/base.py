@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "crm.context_processors.navigation",
+                "assignments.context_processors.navigation",
             ],
         },
     },
@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         "OwnershipEventKindEnum": "assignments.models.OwnershipEvent.Kind",
         "NotificationKindEnum": "accounts.models.Notification.Kind",
         "LeadStatusEnum": "leads.models.Lead.Status",
+        "NewLeadStatusEnum": "assignments.api.customer_serializers.NEW_LEAD_STATUS",
         "TransferRequestStatusEnum": "assignments.models.TransferRequest.Status",
     },
 }

@@ -12,16 +12,13 @@ Then each candidate is judged in Python on the full normalised name, pinyin and 
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from math import floor
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
-from django.utils import timezone
 
 from leads.models import Lead, LeadKey, LeadName, LeadNameGram
-from leads.selectors import attach_live_ownership
 
 from .identity import (
     DOMAIN,
@@ -32,7 +29,6 @@ from .identity import (
     PINYIN,
     USCC,
     Identity,
-    identity_of_lead,
     kind_of,
 )
 from .index import uses_pg_trgm
@@ -67,37 +63,17 @@ STRONG_REASONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class MatchedOwner:
-    """Who owns a matched lead: just what a duplicate notice shows and permissions need."""
-
-    pk: int
-    display_name: str
-    team_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class MatchedPeriod:
-    owner: MatchedOwner
-    started_at: datetime
-    protected_until: datetime
-
-    @property
-    def owner_id(self) -> int:
-        return self.owner.pk
-
-
 @dataclass(slots=True)
 class MatchedLead:
-    """A candidate read in the one-statement path; building model instances for fifty
-    candidates cost more than the query."""
+    """A candidate as the check reads it: building model instances for fifty candidates cost
+    more than the query. Who owns it is not the records' business: the ownership layer adds
+    it (`assignments.selectors.duplicates`)."""
 
     pk: int
     company_name: str
     city: str
     status: str
     pool_team_id: int | None
-    live_ownership: MatchedPeriod | None
     Status = Lead.Status
 
 
@@ -112,20 +88,10 @@ class NameRow:
 
 @dataclass
 class Match:
-    lead: Lead | MatchedLead  # with `live_ownership` attached
+    lead: MatchedLead
     level: str
     score: float
     reasons: list[str]
-
-    @property
-    def owner(self):
-        period = self.lead.live_ownership
-        return period.owner if period else None
-
-    @property
-    def protected_until(self):
-        period = self.lead.live_ownership
-        return period.protected_until if period else None
 
 
 def find_duplicates(identity: Identity, *, exclude: tuple[int, ...] = ()) -> list[Match]:
@@ -146,17 +112,12 @@ def find_duplicates(identity: Identity, *, exclude: tuple[int, ...] = ()) -> lis
     return matches[:MAX_MATCHES]
 
 
-def find_duplicates_of_lead(lead: Lead) -> list[Match]:
-    """The other records that look like a stored lead (what a manager merges from)."""
-    return find_duplicates(identity_of_lead(lead), exclude=(lead.pk,))
-
-
-Candidate = tuple[Lead | MatchedLead, LeadName | NameRow | None, set[str]]
+Candidate = tuple[MatchedLead, LeadName | NameRow | None, set[str]]
 
 
 def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -> list[Candidate]:
-    """PostgreSQL: key hits, similar brands, the candidates' names and live owners in one
-    round trip. `brand % probe` is what the GIN index answers (at the connection's
+    """PostgreSQL: key hits, similar brands and the candidates' names in one round trip.
+    `brand % probe` is what the GIN index answers (at the connection's
     pg_trgm.similarity_threshold, set in settings); the explicit similarity() keeps the
     threshold exact whatever the connection says."""
     probes = list(identity.probes)
@@ -166,8 +127,6 @@ def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -
         "max_keys": MAX_KEY_ROWS,
         "max_similar": MAX_SIMILAR,
         "threshold": BRAND_SIMILARITY,
-        "now": timezone.now(),
-        "won": Lead.Status.WON,
     }
     if probes:
         for i, probe in enumerate(probes):
@@ -190,41 +149,20 @@ def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -
         ), alike AS ({similar}
         ), ids AS (SELECT lead_id FROM hits UNION SELECT lead_id FROM alike)
         SELECT l.id, l.company_name, l.city, l.status, l.pool_team_id,
-               n.lead_id, n.core, n.brand, n.pinyin, n.city, n.uscc, h.keys,
-               o.id, o.owner_id, u.display_name, u.team_id, o.started_at, o.protected_until
+               n.lead_id, n.core, n.brand, n.pinyin, n.city, n.uscc, h.keys
         FROM ids
         JOIN leads_lead l ON l.id = ids.lead_id AND l.merged_into_id IS NULL
         LEFT JOIN leads_leadname n ON n.lead_id = l.id
-        LEFT JOIN hits h ON h.lead_id = l.id
-        LEFT JOIN LATERAL (
-            -- One probe of the one-open-period-per-lead index for each candidate.
-            SELECT id, owner_id, started_at, protected_until FROM assignments_ownership
-            WHERE lead_id = l.id AND ended_at IS NULL
-              AND (protected_until > %(now)s OR l.status = %(won)s)
-            LIMIT 1
-        ) o ON true
-        LEFT JOIN accounts_user u ON u.id = o.owner_id"""  # noqa: S608
+        LEFT JOIN hits h ON h.lead_id = l.id"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     candidates = []
     for row in rows:
         (lead_id, company, city, status, pool_team_id, name_id, core, brand, pinyin, name_city,
-         uscc, keys, period_id, owner_id, owner_name, owner_team, started, until) = row  # fmt: skip
-        period = None
-        if period_id is not None:
-            period = MatchedPeriod(
-                owner=MatchedOwner(pk=owner_id, display_name=owner_name, team_id=owner_team),
-                started_at=started,
-                protected_until=until,
-            )
+         uscc, keys) = row  # fmt: skip
         lead = MatchedLead(
-            pk=lead_id,
-            company_name=company,
-            city=city,
-            status=status,
-            pool_team_id=pool_team_id,
-            live_ownership=period,
+            pk=lead_id, company_name=company, city=city, status=status, pool_team_id=pool_team_id
         )
         name = NameRow(core, brand, pinyin, name_city, uscc) if name_id is not None else None
         candidates.append((lead, name, {kind_of(k) for k in keys or ()}))
@@ -247,23 +185,12 @@ def _candidates_portable(identity: Identity, exclude: tuple[int, ...]) -> list[C
         ids.update(lead_id for _, lead_id in _similar_on_sqlite(probe, exclude)[:MAX_SIMILAR])
     if not ids:
         return []
-    leads = list(
-        Lead.objects.filter(pk__in=ids, merged_into__isnull=True)
-        .select_related("dedupe_name")
-        .only("id", "company_name", "city", "status", "pool_team_id", "dedupe_name")
+    rows = Lead.objects.filter(pk__in=ids, merged_into__isnull=True).values_list(
+        "id", "company_name", "city", "status", "pool_team_id"
     )
-    attach_live_ownership(leads)
-    return [
-        (lead, lead.dedupe_name if _has_name(lead) else None, hits.get(lead.pk, set()))
-        for lead in leads
-    ]
-
-
-def _has_name(lead: Lead) -> bool:
-    try:
-        return lead.dedupe_name is not None
-    except LeadName.DoesNotExist:
-        return False
+    leads = [MatchedLead(*row) for row in rows]
+    names = {name.lead_id: name for name in LeadName.objects.filter(lead_id__in=ids)}
+    return [(lead, names.get(lead.pk), hits.get(lead.pk, set())) for lead in leads]
 
 
 def judge(

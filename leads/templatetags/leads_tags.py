@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
-from leads.selectors import mask_email, mask_phone
+from leads.masks import mask_email, mask_phone
 
 register = template.Library()
 

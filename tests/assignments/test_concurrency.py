@@ -12,7 +12,6 @@ from django.db import connection, connections
 from assignments import services as ownership
 from assignments.models import Ownership, OwnershipEvent
 from crm.errors import DomainError
-from leads import services as lead_services
 from tests.conftest import expire_claim, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,10 +92,7 @@ def test_one_rep_with_limit_five_claims_twenty_leads_at_once_gets_exactly_five(
 def test_two_tabs_creating_leads_cannot_pass_the_limit(rep, set_policy):
     set_policy(claim_limit=3)
     outcomes = run_together(
-        [
-            lambda i=i: lead_services.create_lead(actor=rep, company_name=f"Tab {i}")
-            for i in range(10)
-        ]
+        [lambda i=i: ownership.create_lead(actor=rep, company_name=f"Tab {i}") for i in range(10)]
     )
     assert codes(outcomes) == {"ok": 3, "claim_limit_reached": 7}, outcomes
     assert Ownership.objects.filter(owner=rep, ended_at__isnull=True).count() == 3
@@ -131,7 +127,7 @@ def test_claim_racing_followup_of_a_live_owner(rep, teammate, make_lead):
     before = Ownership.objects.get(lead=lead).protected_until
     outcomes = run_together(
         [
-            lambda: lead_services.log_followup(
+            lambda: ownership.log_followup(
                 lead_id=lead.pk, actor=rep, kind="call", note="still on it"
             ),
             lambda: ownership.claim_lead(lead_id=lead.pk, actor=teammate),
@@ -149,7 +145,7 @@ def test_claim_racing_followup_after_expiry_records_expiry_once(rep, teammate, m
     expire_claim(lead.pk)
     outcomes = run_together(
         [
-            lambda: lead_services.log_followup(
+            lambda: ownership.log_followup(
                 lead_id=lead.pk, actor=rep, kind="call", note="too late"
             ),
             lambda: ownership.claim_lead(lead_id=lead.pk, actor=teammate),

@@ -221,3 +221,83 @@ def test_100_concurrent_claims_over_http_have_exactly_one_winner(gunicorn, make_
     assert list(open_periods.values_list("owner_id", flat=True)) == [winner.pk]
     claims = OwnershipEvent.objects.filter(lead=lead, kind=OwnershipEvent.Kind.CLAIM)
     assert list(claims.values_list("to_owner_id", flat=True)) == [winner.pk]
+
+
+def _send_together(port: int, requests: list[tuple[str, str, str, dict | None]]):
+    """(method, path, token, body) each from its own thread and connection, released at once
+    by a barrier. Returns [(status, body)] in the same order."""
+    barrier = threading.Barrier(len(requests))
+    results: list = [None] * len(requests)
+
+    def send(index: int, method: str, path: str, token: str, body: dict | None) -> None:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+            try:
+                conn.connect()
+                barrier.wait(timeout=REQUEST_TIMEOUT)
+                headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+                payload = None
+                if body is not None:
+                    headers["Content-Type"] = "application/json"
+                    payload = json.dumps(body)
+                conn.request(method, path, body=payload, headers=headers)
+                response = conn.getresponse()
+                raw = response.read()
+                try:
+                    parsed = json.loads(raw)
+                except ValueError:
+                    parsed = {"unparsed": raw[:500].decode(errors="replace")}
+                results[index] = (response.status, parsed)
+            finally:
+                conn.close()
+        except BaseException as exc:
+            barrier.abort()
+            results[index] = exc
+
+    threads = [
+        threading.Thread(target=send, args=(i, *request), daemon=True)
+        for i, request in enumerate(requests)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=REQUEST_TIMEOUT * 2)
+    failures = [r for r in results if not isinstance(r, tuple)]
+    assert not failures, f"{len(failures)} requests did not complete, e.g. {failures[0]!r}"
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lowered_claim_limit_binds_at_once_in_every_server_process(gunicorn, make_lead):
+    """Rule 4 across processes: right after an admin lowers a team's limit from 30 to 3
+    (the PATCH served by one gunicorn worker), one rep racing 12 tabs over the other workers
+    too wins exactly 3 claims. A policy remembered by a process must not decide a claim."""
+    team = account_services.create_team(actor=None, name="Tabs")
+    team.manager = make_user("tabs_manager", role=User.Role.MANAGER, team=team)
+    team.save()
+    rep = make_user("tabs_rep", team=team)
+    admin = make_user("tabs_admin", role=User.Role.ADMIN)
+    rep_token, admin_token = (
+        account_services.issue_token(username=u.username, password=PASSWORD).key
+        for u in (rep, admin)
+    )
+    policy_path = f"/api/v1/teams/{team.pk}/policy/"
+    # Every worker reads the team's policy (limit 30) several times first, as a busy server
+    # would have: whatever a process keeps of it must not outlive the change below.
+    warm = [("GET", policy_path, rep_token, None)] * (WORKERS * 6)
+    for status, body in _send_together(gunicorn.port, warm):
+        assert (status, body.get("claim_limit")) == (200, 30), body
+    leads = [make_lead() for _ in range(12)]
+
+    lowered = _send_together(
+        gunicorn.port, [("PATCH", policy_path, admin_token, {"claim_limit": 3})]
+    )
+    tabs = [("POST", f"/api/v1/leads/{lead.pk}/claim/", rep_token, None) for lead in leads]
+    results = _send_together(gunicorn.port, tabs)
+
+    assert lowered[0][0] == 200, lowered
+    statuses = [status for status, _body in results]
+    assert statuses.count(200) == 3, (statuses, gunicorn.log_tail())
+    refusals = {body.get("code") for status, body in results if status != 200}
+    assert refusals == {"claim_limit_reached"}, results
+    assert Ownership.objects.filter(owner=rep, ended_at__isnull=True).count() == 3

@@ -20,8 +20,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from accounts import services as account_services
 from accounts.models import Notification, User
 from assignments.models import Ownership, OwnershipEvent
+from assignments.selectors import list_leads_visible_to
 from leads.models import Lead
-from leads.selectors import list_leads_visible_to
 from tests.conftest import PASSWORD, make_user
 from tests.workers import RedisServer, Stack, wait_for
 

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from leads import services as lead_services
+from assignments import services
 from leads.models import Lead
 from tests.conftest import PASSWORD, make_user
 
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def rep_and_anothers_customer(transactional_db):
     owner = make_user("lin", display_name="林涛")
     rep = make_user("amy", display_name="Amy Chen")
-    lead = lead_services.create_lead(
+    lead = services.create_lead(
         actor=owner,
         company_name="深圳市星辰信息科技有限公司",
         city="深圳",

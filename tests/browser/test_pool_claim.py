@@ -2,8 +2,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from assignments import services
 from assignments.models import Ownership, OwnershipEvent
-from leads import services as lead_services
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,7 @@ def two_reps_and_a_lead(transactional_db):
     admin = make_user("boss", role=User.Role.ADMIN)
     english = make_user("amy", display_name="Amy Chen")
     chinese = make_user("wei", display_name="张伟", language="zh-hans")
-    lead = lead_services.create_lead(
+    lead = services.create_lead(
         actor=admin,
         company_name="苏州星河精密制造有限公司",
         city="苏州",

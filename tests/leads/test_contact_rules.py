@@ -3,7 +3,7 @@ them: e-mails are stored as the address, and what is not an address is refused."
 
 import pytest
 
-from leads import services
+from assignments import services
 from leads.exceptions import InvalidEmail
 from leads.models import Contact, Lead
 

@@ -15,6 +15,8 @@ STAR = {
         {"name": "张伟", "title": "总经理", "phone": "13800138000", "email": "zw@xingchen-tech.cn"}
     ],
 }
+# What a rep who typed STAR sends with a transfer request.
+STAR_ATTEMPTED = {"company_name": STAR["company_name"], "city": "深圳", "phone": "13800138000"}
 
 
 def create(api, user, payload, **extra):
@@ -231,9 +233,11 @@ def test_adding_a_contact_with_another_reps_phone_is_refused(api, rep, outsider)
 
 def test_transfer_request_is_stored_for_the_owners_manager(api, rep, outsider, other_manager):
     lead_id = create(api, outsider, STAR).json()["id"]
+    # The rep may not see another team's customer: the server finds it again from what the
+    # rep tried to create (a strong match), or answers 404.
     response = api(rep).post(
         f"/api/v1/leads/{lead_id}/transfer-requests/",
-        {"reason": "I met them at the fair last month"},
+        {"reason": "I met them at the fair last month", "attempted": STAR_ATTEMPTED},
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -245,7 +249,9 @@ def test_transfer_request_is_stored_for_the_owners_manager(api, rep, outsider, o
     assert Ownership.objects.get(lead_id=lead_id, ended_at__isnull=True).owner == outsider
     assert other_manager.notifications.filter(kind="transfer_requested").count() == 1
 
-    again = api(rep).post(f"/api/v1/leads/{lead_id}/transfer-requests/", {}, format="json")
+    again = api(rep).post(
+        f"/api/v1/leads/{lead_id}/transfer-requests/", {"attempted": STAR_ATTEMPTED}, format="json"
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "transfer_already_requested"
     listed = api(other_manager).get("/api/v1/transfer-requests/").json()["results"]

@@ -110,7 +110,11 @@ def test_request_transfer_from_the_refusal(client, rep, teammate, make_lead):
     assert transfer.reason == "I met them at the trade fair"
     assert transfer.attempted == {"company_name": STAR_AGAIN["company_name"]}
 
-    again = client.post(f"/leads/{existing.pk}/request-transfer/", follow=True)
+    again = client.post(
+        f"/leads/{existing.pk}/request-transfer/",
+        {"attempted_company_name": STAR_AGAIN["company_name"]},
+        follow=True,
+    )
     assert TransferRequest.objects.filter(lead=existing).count() == 1
     assert any(m.level_tag == "error" for m in again.context["messages"])
 

@@ -3,8 +3,8 @@ who has it. Real concurrent transactions (threads, a barrier, each on its own co
 
 import pytest
 
+from assignments import services
 from assignments.models import Ownership
-from leads import services
 from leads.models import Lead
 from tests.assignments.test_concurrency import codes, run_together
 from tests.conftest import make_user

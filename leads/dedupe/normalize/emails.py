@@ -50,7 +50,7 @@ def normalize_email(raw: str) -> str | None:
 
 @functools.cache
 def _tld_extract():
-    import tldextract
+    import tldextract  # noqa: PLC0415 - a heavy library, loaded on first use
 
     # The bundled public suffix snapshot: no network, no cache directory.
     return tldextract.TLDExtract(

@@ -22,7 +22,7 @@ _PHONE_LEADING_CC_RE = re.compile(r"^\s*\(?(\d{1,3})\)?[\s.-]")
 
 
 def _phonenumbers():
-    import phonenumbers  # ~25 ms to import: on first use
+    import phonenumbers  # noqa: PLC0415 - ~25 ms to import: on first use
 
     return phonenumbers
 

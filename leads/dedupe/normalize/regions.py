@@ -36,7 +36,7 @@ def _pinyin_key(name: str) -> str:
     override = vocab.PINYIN_OVERRIDES.get(name)
     if override:
         return override
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - a heavy library, loaded on first use
 
     return "".join(lazy_pinyin(name, style=Style.NORMAL))
 

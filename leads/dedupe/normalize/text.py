@@ -37,7 +37,7 @@ def _t2s_state():
 
     Converting costs ~100 µs even for text that is already simplified; the trigger set lets
     the (usual) simplified input skip it. Built from the converter's own dictionaries."""
-    from opencc import OpenCC
+    from opencc import OpenCC  # noqa: PLC0415 - a heavy library, loaded on first use
 
     converter = OpenCC("t2s")
     triggers: set[str] | None = set()

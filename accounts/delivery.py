@@ -1,0 +1,113 @@
+"""E-mailing the outbox: each notification once, in its recipient's language, unless they
+turned that kind off. A failed send waits for a later run, each wait longer than the last,
+so a mail outage does not use up a notification's attempts within seconds."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .locks import lock_pending_notifications
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+# The wait after the 1st, 2nd, ... failed attempt; after the last one the e-mail is given
+# up (the notification stays in the app).
+RETRY_AFTER = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+MAX_EMAIL_ATTEMPTS = len(RETRY_AFTER) + 1
+
+
+def _when(value: str | None) -> str:
+    moment = parse_datetime(value) if value else None
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
+
+
+def describe(notification: Notification) -> str:
+    """One sentence in the active language."""
+    p = notification.payload
+    company = p.get("company", "")
+    texts = {
+        Notification.Kind.CLAIM_EXPIRED: _(
+            "Your claim on %(company)s expired at %(time)s; it is back in the pool."
+        ),
+        Notification.Kind.EXPIRY_REMINDER: _(
+            "Your claim on %(company)s expires at %(time)s. Log a follow-up to keep it."
+        ),
+        Notification.Kind.EXPIRY_ESCALATION: _(
+            "%(owner)s's claim on %(company)s expires at %(time)s without a recent follow-up."
+        ),
+        Notification.Kind.REASSIGNED: _("%(company)s was reassigned from %(from)s to %(to)s."),
+        Notification.Kind.TRANSFER_REQUESTED: _(
+            "%(requester)s asks for %(company)s, owned by %(owner)s: decide the transfer request."
+        ),
+    }
+    template = texts.get(notification.kind, "%(company)s")
+    return template % {
+        "company": company,
+        "time": _when(p.get("protected_until")),
+        "owner": p.get("owner", ""),
+        "from": p.get("from") or _("the pool"),
+        "to": p.get("to", ""),
+        "requester": p.get("requester", ""),
+    }
+
+
+def deliver_pending_emails(*, batch_size: int = 200, now: datetime | None = None) -> int:
+    """Send the e-mails that are due, in batches; returns how many were sent. Safe to run
+    twice at once: each batch is claimed with SKIP LOCKED (PostgreSQL) or under SQLite's
+    write lock, and a row is marked in the same transaction that sends it. A row that fails
+    is due again only after its wait, so one run tries it at most once."""
+    now = now or timezone.now()
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = lock_pending_notifications(batch_size=batch_size, now=now)
+            if not batch:
+                return sent
+            for note in batch:
+                sent += _deliver_one(note, now=now)
+        if len(batch) < batch_size:
+            return sent
+
+
+def _deliver_one(note: Notification, *, now: datetime) -> int:
+    user = note.user
+    if not user.email or not user.is_active or note.kind in (user.email_muted_kinds or []):
+        note.email_status = Notification.EmailStatus.SKIPPED
+        note.save(update_fields=["email_status"])
+        return 0
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        body = describe(note)
+        subject = f"[NoClash CRM] {note.get_kind_display()}"
+    note.email_attempts += 1
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception:  # noqa: BLE001 - SMTP errors vary; retried by a later run
+        logger.warning(
+            "e-mail to %s failed (attempt %s)", user.email, note.email_attempts, exc_info=True
+        )
+        if note.email_attempts >= MAX_EMAIL_ATTEMPTS:
+            note.email_status = Notification.EmailStatus.FAILED
+            note.email_next_attempt_at = None
+        else:
+            note.email_next_attempt_at = now + RETRY_AFTER[note.email_attempts - 1]
+        note.save(update_fields=["email_attempts", "email_status", "email_next_attempt_at"])
+        return 0
+    note.email_status = Notification.EmailStatus.SENT
+    note.emailed_at = timezone.now()
+    note.email_next_attempt_at = None
+    note.save(
+        update_fields=["email_attempts", "email_status", "emailed_at", "email_next_attempt_at"]
+    )
+    return 1

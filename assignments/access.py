@@ -1,0 +1,236 @@
+"""Who may see and do what: the one place that says it (rule 6, rule 10).
+
+The services call the `ensure_*` functions (which raise the refusals the API returns); the
+pages call the `can_*` functions to decide which buttons to draw; the selectors build their
+querysets from the same scopes. Nothing else restates a permission.
+
+`period` is the lead's live ownership period (with `owner`), or None when the lead is in the
+pool; anything with `pk`, `team_id` and, for leads, `pool_team_id` and `status` will do (the
+duplicate check passes lightweight records).
+"""
+
+from django.db.models import Q
+
+from accounts.models import User
+from crm.errors import NotFound, PermissionDenied
+from leads.models import Lead
+
+from .exceptions import CannotClaim, CannotRequestTransfer, NotOwned, OutOfScope
+
+
+# --- roles and teams ------------------------------------------------------------------------
+def managed_team_ids(user: User) -> set[int]:
+    """The teams a manager runs (read once per user object)."""
+    if not user.is_authenticated or not user.is_manager:
+        return set()
+    cached = getattr(user, "_managed_team_ids", None)
+    if cached is None:
+        cached = set(user.managed_teams.values_list("id", flat=True))
+        user._managed_team_ids = cached
+    return cached
+
+
+def manages(manager: User, rep) -> bool:
+    """True when `manager` may act for `rep`: an admin, or the manager of the rep's team."""
+    if manager.is_admin:
+        return True
+    return (
+        manager.is_manager and rep.team_id is not None and rep.team_id in managed_team_ids(manager)
+    )
+
+
+def acts_for(user: User, owner) -> bool:
+    """The owner themself, the owner's manager, or an admin."""
+    return owner.pk == user.pk or manages(user, owner)
+
+
+def may_own(user) -> bool:
+    """Only active reps and managers own customers."""
+    return user.is_rep or user.is_manager
+
+
+def is_manager_or_admin(user: User) -> bool:
+    return user.is_manager or user.is_admin
+
+
+# --- pools and visibility -------------------------------------------------------------------
+def pool_team_ids(user: User) -> set[int]:
+    teams = set(managed_team_ids(user))
+    if user.team_id:
+        teams.add(user.team_id)
+    return teams
+
+
+def pool_scope_q(user: User) -> Q:
+    """Which pools a user sees (on Lead): the public pool plus their team's and managed teams'."""
+    if user.is_admin:
+        return Q()
+    return Q(pool_team__isnull=True) | Q(pool_team_id__in=pool_team_ids(user))
+
+
+def in_pool_scope(user: User, lead) -> bool:
+    return user.is_admin or lead.pool_team_id is None or lead.pool_team_id in pool_team_ids(user)
+
+
+def can_see(user: User, lead, period) -> bool:
+    """An owned lead: its owner, their manager, an admin (for anyone else it does not exist);
+    a pool lead: whoever sees that pool. Ownership comes first, so an owner always sees a lead
+    that sits in another team's pool."""
+    if period is None:
+        return in_pool_scope(user, lead)
+    return acts_for(user, period.owner)
+
+
+def ensure_can_see(user: User, lead, period) -> None:
+    if not can_see(user, lead, period):
+        raise NotFound()
+
+
+def can_see_contact_details(user: User, lead, period) -> bool:
+    """Phones and e-mails of pool leads stay masked for reps until they claim the lead."""
+    if user.is_admin or user.is_manager:
+        return True
+    return period is not None and period.owner.pk == user.pk
+
+
+# --- actions on a lead ----------------------------------------------------------------------
+def can_claim(user: User, lead, period) -> bool:
+    return may_own(user) and period is None and in_pool_scope(user, lead)
+
+
+def ensure_may_claim(user: User) -> None:
+    if not may_own(user):
+        raise CannotClaim()
+
+
+def ensure_in_pool_scope(user: User, lead) -> None:
+    """A lead of a pool the user does not see does not exist for them. A rep may try any lead
+    of a pool they see, owned or not: who owns it is all a refusal tells."""
+    if not in_pool_scope(user, lead):
+        raise NotFound()
+
+
+def can_work(user: User, lead, period) -> bool:
+    """Log follow-ups on it (and, unless it is won, release it): its owner, their manager."""
+    return period is not None and acts_for(user, period.owner)
+
+
+def ensure_can_work(user: User, lead, period) -> None:
+    """Refusals in the order the API answers them: not visible (404), then in the pool (409)."""
+    ensure_can_see(user, lead, period)
+    if period is None:
+        raise NotOwned()
+
+
+def can_release(user: User, lead, period) -> bool:
+    """A won customer stays its owner's: only a manager's decision moves it (rule 8)."""
+    return can_work(user, lead, period) and (
+        lead.status != Lead.Status.WON or is_manager_or_admin(user)
+    )
+
+
+def can_edit(user: User, lead, period) -> bool:
+    """An owned lead: its owner, their manager, an admin; a pool lead: whoever claims it, or a
+    manager or admin who sees that pool."""
+    if period is not None:
+        return acts_for(user, period.owner)
+    return is_manager_or_admin(user) and in_pool_scope(user, lead)
+
+
+def ensure_can_edit(user: User, lead, period) -> None:
+    ensure_can_see(user, lead, period)
+    if not can_edit(user, lead, period):
+        raise NotOwned()
+
+
+def can_reassign(user: User, lead, period) -> bool:
+    return is_manager_or_admin(user) and can_see(user, lead, period)
+
+
+def ensure_can_reassign(user: User) -> None:
+    if not is_manager_or_admin(user):
+        raise PermissionDenied()
+
+
+def ensure_may_receive(actor: User, target: User) -> None:
+    """A manager gives customers only to reps and managers of their own teams."""
+    if not actor.is_admin and target.team_id not in managed_team_ids(actor):
+        raise OutOfScope()
+
+
+def can_merge(user: User, lead, period) -> bool:
+    return is_manager_or_admin(user) and can_see(user, lead, period)
+
+
+def ensure_may_merge(user: User) -> None:
+    if not is_manager_or_admin(user):
+        raise PermissionDenied()
+
+
+def can_request_transfer(user: User, lead, period) -> bool:
+    """Ask for a customer someone else owns (the server re-checks that the asker may know of
+    it: see `assignments.services.transfers`)."""
+    return may_own(user) and period is not None and period.owner.pk != user.pk
+
+
+def ensure_may_request_transfer(user: User) -> None:
+    if not may_own(user):
+        raise CannotRequestTransfer()
+
+
+# --- creating customers ---------------------------------------------------------------------
+def ensure_may_create(actor: User, *, owner_id: int | None, pool_team_id: int | None) -> None:
+    """A rep creates only for themself (into their own team's pool); a manager for the reps
+    and pools of their teams; an admin for anyone."""
+    if actor.is_rep:
+        if owner_id not in (None, actor.pk):
+            raise PermissionDenied()
+    elif actor.is_manager or actor.is_admin:
+        if pool_team_id is not None and not actor.is_admin:
+            if pool_team_id not in managed_team_ids(actor):
+                raise OutOfScope()
+    else:
+        raise PermissionDenied()
+
+
+def ensure_may_create_for(actor: User, owner: User) -> None:
+    if not actor.is_admin and owner.pk != actor.pk and owner.team_id not in managed_team_ids(actor):
+        raise OutOfScope()
+
+
+def can_import(user: User) -> bool:
+    return is_manager_or_admin(user)
+
+
+def ensure_can_import(user: User) -> None:
+    if not can_import(user):
+        raise PermissionDenied()
+
+
+# --- lists and settings ---------------------------------------------------------------------
+def can_see_team_lists(user: User) -> bool:
+    return is_manager_or_admin(user)
+
+
+def ensure_can_see_team_lists(user: User) -> None:
+    if not can_see_team_lists(user):
+        raise PermissionDenied()
+
+
+def can_administer(user: User) -> bool:
+    """Users, teams, policies and the Django admin: admins."""
+    return user.is_admin
+
+
+def can_change_policies(user: User | None) -> bool:
+    """Admins; None is the system (migrations, tests, scripts)."""
+    return user is None or can_administer(user)
+
+
+def ensure_can_change_policies(user: User | None) -> None:
+    if not can_change_policies(user):
+        raise PermissionDenied()
+
+
+def can_read_team_policy(user: User, team) -> bool:
+    return user.is_admin or user.team_id == team.pk or team.pk in managed_team_ids(user)

@@ -1,0 +1,31 @@
+"""The navigation every page shows: links to what the user may open (asked of the access
+rules; each page checks again on the server) and the unread notification count."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import count_unread
+
+from . import access
+
+# (url name, label, who is shown the link)
+NAV_ITEMS = [
+    ("home", _("Home"), None),
+    ("leads:pool", _("Public pool"), None),
+    ("leads:mine", _("My leads"), None),
+    ("leads:team", _("Team leads"), access.can_see_team_lists),
+    ("admin:index", _("Administration"), access.can_administer),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "unread_notifications": 0}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {"url": reverse(name), "label": label, "active": current == name}
+        for name, label, shown_to in NAV_ITEMS
+        if shown_to is None or shown_to(user)
+    ]
+    return {"nav_items": items, "unread_notifications": count_unread(user=user)}

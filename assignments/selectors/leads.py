@@ -1,0 +1,78 @@
+"""Reads of leads with their live owners, scoped by who is asking. The API and the pages both
+call these, so they cannot disagree about who sees what."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from crm.errors import NotFound
+from leads.models import Lead
+
+from .. import access, live
+from ..models import Ownership
+
+SCOPES = ("pool", "mine", "team", "all")
+
+
+def live_ownerships(*, now: datetime | None = None) -> QuerySet[Ownership]:
+    """Open periods whose owner still owns the lead (see `live`)."""
+    return Ownership.objects.filter(live.live_q(now or timezone.now()))
+
+
+def list_leads_visible_to(
+    *, user: User, scope: str = "all", now: datetime | None = None
+) -> QuerySet[Lead]:
+    now = now or timezone.now()
+    periods = live_ownerships(now=now).filter(lead=OuterRef("pk"))
+    in_pool = ~Exists(periods) & access.pool_scope_q(user)
+    mine = Exists(periods.filter(owner=user))
+    if user.is_admin:
+        team = Exists(periods)
+    elif user.is_manager:
+        team = Exists(periods.filter(owner__team_id__in=access.managed_team_ids(user)))
+    else:
+        team = None
+
+    # A merged lead lives on only in its survivor's history.
+    leads = Lead.objects.filter(merged_into__isnull=True)
+    if scope == "pool":
+        return leads.filter(in_pool)
+    if scope == "mine":
+        return leads.filter(mine)
+    if scope == "team":
+        access.ensure_can_see_team_lists(user)
+        return leads.filter(team)
+    if user.is_admin:
+        return leads
+    condition = in_pool | mine
+    if team is not None:
+        condition |= team
+    return leads.filter(condition)
+
+
+def get_lead_for(*, user: User, lead_id: int) -> Lead:
+    """One lead the user may see, with `live_ownership` attached; NotFound otherwise."""
+    try:
+        lead = list_leads_visible_to(user=user).get(pk=lead_id)
+    except (Lead.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotFound() from exc
+    attach_live_ownership([lead])
+    return lead
+
+
+def map_live_ownerships(
+    *, lead_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, Ownership]:
+    periods = live_ownerships(now=now).filter(lead_id__in=list(lead_ids)).select_related("owner")
+    return {p.lead_id: p for p in periods}
+
+
+def attach_live_ownership(leads: list[Lead], now: datetime | None = None) -> list[Lead]:
+    """Set `lead.live_ownership` (an Ownership or None) on each lead, in one query."""
+    periods = map_live_ownerships(lead_ids=[lead.pk for lead in leads], now=now)
+    for lead in leads:
+        lead.live_ownership = periods.get(lead.pk)
+    return leads

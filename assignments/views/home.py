@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .. import selectors
+
+
+@login_required
+def home(request):
+    """What a rep sees first: their claims against the limit, and the teams they manage."""
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "managed_teams": request.user.managed_teams.all(),
+            "summary": selectors.get_claim_summary(user=request.user),
+        },
+    )

@@ -1,0 +1,15 @@
+"""How a contact's phone and e-mail are shown to someone who may not see them in full."""
+
+
+def mask_phone(phone: str) -> str:
+    digits = [c for c in phone if c.isdigit()]
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return "".join(digits[:3]) + "****" + "".join(digits[-4:])
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    if not domain:
+        return "***"
+    return (local[:1] or "*") + "***@" + domain
