@@ -179,6 +179,12 @@ def ensure_may_request_transfer(user: User) -> None:
 
 
 # --- creating customers ---------------------------------------------------------------------
+def owns_what_they_create(user: User) -> bool:
+    """A rep's new customer is theirs (and takes a claim slot); a manager's or an admin's
+    goes to a pool unless they name an owner."""
+    return user.is_rep
+
+
 def ensure_may_create(actor: User, *, owner_id: int | None, pool_team_id: int | None) -> None:
     """A rep creates only for themself (into their own team's pool); a manager for the reps
     and pools of their teams; an admin for anyone."""

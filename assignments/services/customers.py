@@ -64,7 +64,7 @@ def _create_lead(
 ) -> Lead:
     access.ensure_may_create(actor, owner_id=owner_id, pool_team_id=pool_team_id)
     owner: User | None = None
-    if actor.is_rep:
+    if access.owns_what_they_create(actor):
         # A rep's new customer is theirs, in their own team's pool.
         owner = lock_user(actor.pk)
         pool_team_id = actor.team_id

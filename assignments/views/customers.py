@@ -23,7 +23,7 @@ from .duplicate_rows import attempted_from, duplicate_rows
 @login_required
 def create(request):
     form = LeadForm(request.POST or None)
-    context = {"form": form}
+    context = {"form": form, "becomes_owner": access.owns_what_they_create(request.user)}
     status = 200
     if request.method == "POST" and form.is_valid():
         outcome = _submit(
