@@ -115,9 +115,12 @@ class Ownership(models.Model):
         ]
         indexes = [
             # Live claims of one rep (claim limit) and the rep's own list.
+            # The claim limit counts a rep's held slots from this index alone (lead_id is
+            # there to skip won customers through `lead_won` without reading either table).
             models.Index(
                 fields=["owner", "protected_until"],
                 condition=Q(ended_at__isnull=True),
+                include=["lead"],
                 name="ownership_open_by_owner",
             ),
             # Recycling: open periods ordered by expiry. Empty sweeps stay ~0.3 ms.

@@ -53,7 +53,7 @@ SELECT {_state_period.columns}, {_state_owner.columns}, {_no_policy}, NULL
  WHERE o.lead_id = %s AND (o.ended_at IS NULL OR o.owner_id = %s)
 UNION ALL
 SELECT {_nulls}, {_policy_columns},
-       (SELECT count(*) FROM assignments_ownership o JOIN leads_lead l ON l.id = o.lead_id
+       (SELECT count(*) FROM assignments_ownership o
          WHERE o.owner_id = %s AND {live.SLOT_SQL.sql()})
   FROM (SELECT 1 AS one) base
   LEFT JOIN assignments_poolpolicy g ON g.team_id IS NULL
