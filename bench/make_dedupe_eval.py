@@ -2,13 +2,18 @@
 
     .venv/bin/python bench/make_dedupe_eval.py
 
-Deterministic (fixed seed, standard library only): ~400 original customers (~55% Chinese) from
-hand-written pools, ~400 noisy re-entries of ~70% of them and ~250 look-alike non-duplicates.
+Deterministic (fixed seed, standard library only): ~400 original companies (~55% Chinese) from
+hand-written pools, ~400 noisy re-entries of ~70% of them and ~250 look-alike non-duplicates;
+then (drawn after all of those, so that they stay as they were) 70 individual customers and 36
+companies abroad, 45 re-entries of the individuals with their names written otherwise, 30
+namesakes (another person of the same name in the same city) and 36 re-entries of the companies
+abroad with the phone in national format on one side and international on the other.
 bench/data/README.md describes the format. Before writing, the labels are checked with small
-reference normalisers (bench/evalset/checks.py) written from the product requirement (phone,
-e-mail, registered domain, USCC, company name + city), independent of the product's matcher: each
-re-entry's "links" must be exactly the strong identifiers it shares with its original, and no
-query may share one with any other entity. The generator's parts live in bench/evalset/.
+reference normalisers (bench/evalset/checks.py) written from the product requirement (phone read
+in the customer's country, e-mail, registered domain, USCC, ID number, company name + city),
+independent of the product's matcher: each re-entry's "links" must be exactly the strong
+identifiers it shares with its original, and no query may share one with any other entity. The
+generator's parts live in bench/evalset/.
 """
 
 import json
@@ -16,10 +21,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from evalset import abroad
 from evalset.checks import verify
 from evalset.draw import rng
 from evalset.entities import ENT, lead_of, new_entity
 from evalset.lookalikes import eligible, make_lookalike
+from evalset.people import make_namesake, make_person_reentry, new_people, person_lead
 from evalset.reentries import applicable, make_reentry
 
 OUT = Path(__file__).resolve().parent / "data" / "dedupe_eval.jsonl"
@@ -32,6 +39,10 @@ LOOKALIKES = [
     ("en", "shared_words", 33), ("en", "brand_extended_other_city", 12),
     ("en", "same_person_name", 20), ("en", "shared_freemail_domain", 20),
 ]  # fmt: skip
+# second edition: individuals (Chinese / international), their re-entries and namesakes
+N_PEOPLE = {"cn": 60, "en": 10}
+N_PERSON_REENTRIES = {"cn": 38, "en": 7}
+N_NAMESAKES = {"cn": 25, "en": 5}
 
 
 def main():
@@ -62,11 +73,45 @@ def main():
     records = [{"id": f"o{i:04d}", "entity": e["id"], "role": "existing", "kind": "original", "variants": [], "lead": lead_of(e)}
                for i, e in enumerate(originals, 1)]  # fmt: skip
     records += [{"id": f"q{i:04d}", **q} for i, q in enumerate(queries, 1)]
+    records = with_second_edition(records)
     verify(records)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     summary(records)
+
+
+def with_second_edition(records):
+    """Individuals and companies abroad, appended: their originals after the first 400, their
+    queries (shuffled among themselves) after the first 650."""
+    next_id = lambda: f"e{len(ENT) + 1:04d}"  # noqa: E731
+    people = new_people(N_PEOPLE["cn"], N_PEOPLE["en"], next_id)
+    originals = [(e["id"], person_lead(e)) for e in people]
+    queries = []
+    for lang in ("cn", "en"):
+        mine = [e for e in people if e["lang"] == lang]
+        for e in rng.sample(mine, N_PERSON_REENTRIES[lang]):
+            vs, lead, links = make_person_reentry(e)
+            queries.append({"entity": e["id"], "role": "query", "kind": "reentry", "variants": vs,
+                            "expect": "strong", "links": links, "lead": lead})  # fmt: skip
+        for e in rng.sample(mine, N_NAMESAKES[lang]):
+            vs, other, lead = make_namesake(e, next_id())
+            queries.append({"entity": other["id"], "role": "query", "kind": "namesake", "variants": vs,
+                            "like": e["id"], "expect": "none", "links": [], "lead": lead})  # fmt: skip
+    for city, count in abroad.CITIES:
+        for _ in range(count):
+            e = abroad.new_customer_abroad(next_id(), city)
+            original, vs, lead = abroad.make_pair(e)
+            originals.append((e["id"], original))
+            queries.append({"entity": e["id"], "role": "query", "kind": "reentry", "variants": vs,
+                            "expect": "strong", "links": ["phone"], "lead": lead})  # fmt: skip
+    rng.shuffle(queries)
+    first = [r for r in records if r["role"] == "existing"]
+    asked = [r for r in records if r["role"] == "query"]
+    first += [{"id": f"o{len(first) + i:04d}", "entity": eid, "role": "existing", "kind": "original",
+               "variants": [], "lead": lead} for i, (eid, lead) in enumerate(originals, 1)]  # fmt: skip
+    asked += [{"id": f"q{len(asked) + i:04d}", **q} for i, q in enumerate(queries, 1)]
+    return first + asked
 
 
 def summary(records):
@@ -82,8 +127,16 @@ def summary(records):
     print("strong links kept by re-entries:", count(x for r in reentries for x in r["links"]))
     print("linked by name + city only:", sum(r["links"] == ["name_city"] for r in reentries))
     print("look-alike types:", count(r["variants"][0] for r in records if r["kind"] == "lookalike"))
-    for f in ("uscc", "website", "city", "industry", "contacts"):
-        print(f"records with {f}: {sum(bool(x[f]) for x in leads)}")
+    print(
+        "namesake variants:",
+        count(v for r in records if r["kind"] == "namesake" for v in r["variants"]),
+    )
+    print(
+        "customer kinds:",
+        count(f"{r['role']}/{x.get('kind', 'company')}" for r in records for x in [r["lead"]]),
+    )
+    for f in ("uscc", "website", "city", "industry", "contacts", "country", "id_number"):
+        print(f"records with {f}: {sum(bool(x.get(f)) for x in leads)}")
     long_uscc = sum(len(x["uscc"]) > 18 for x in leads)
     odd_mail = sum(bool(re.search(r"[<:\s]", c["email"])) for x in leads for c in x["contacts"])
     print(f"beyond LeadInput's checks: {long_uscc} uscc > 18 chars, {odd_mail} e-mails not bare")

@@ -1,12 +1,13 @@
 """Reference normalisers (checks), written from the product requirement and independent of the
-product's matcher: phone, e-mail, registered domain, USCC, company name + city. `verify` runs
-them before the file is written: each re-entry's "links" must be exactly the strong identifiers
-it shares with its original, and no query may share one with any other entity."""
+product's matcher: phone (read as a number of the customer's country), e-mail, registered
+domain, USCC, ID number, company name + city (never a person's name). `verify` runs them before
+the file is written: each re-entry's "links" must be exactly the strong identifiers it shares
+with its original, and no query may share one with any other entity."""
 
 import re
 import unicodedata
 
-from .pools import FREE_MAIL, REGIONS, TRAD, USCC_ALPHABET
+from .pools import CN_CITIES, EN_CITIES, FREE_MAIL, ISO, REGIONS, TRAD, USCC_ALPHABET
 
 SUFFIX2 = {"com.cn", "net.cn", "org.cn", "co.uk", "org.uk", "com.sg", "com.hk", "com.au", "co.jp"}
 EN_LEGAL_WORDS = set("ltd limited co company inc incorporated llc corp corporation gmbh ag pte pty plc bv".split())  # fmt: skip
@@ -19,7 +20,20 @@ def uscc_check(s17):  # GB 32100-2015
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def ref_phone(s):
+# country -> (calling code, trunk prefix dialled before an area code at home)
+DIAL = {"CN": ("86", "0"), "US": ("1", ""), "CA": ("1", ""), "GB": ("44", "0"), "SG": ("65", ""),
+        "HK": ("852", ""), "AU": ("61", "0"), "DE": ("49", "0"), "JP": ("81", "0"),
+        "NL": ("31", "0"), "AE": ("971", "0")}  # fmt: skip
+CITY_COUNTRY = {c[0]: "CN" for c in CN_CITIES} | {c[0]: ISO.get(c[2], c[2]) for c in EN_CITIES}
+
+
+def ref_country(lead):
+    """The customer's country: as given, else its city's (the generator's own cities), else CN."""
+    city = unicodedata.normalize("NFKC", lead.get("city", "")).strip().removesuffix("市")
+    return (lead.get("country") or "").strip().upper() or CITY_COUNTRY.get(city, "CN")
+
+
+def ref_phone(s, country="CN"):
     s = unicodedata.normalize("NFKC", s)
     s = re.split(r"转|分机|ext\.?|\bx(?=\d)", s, flags=re.I)[0].replace("(0)", "")
     d = re.sub(r"\D", "", s)
@@ -27,6 +41,9 @@ def ref_phone(s):
         return "+" + d
     if d.startswith("00"):
         return "+" + d[2:]
+    if country != "CN":  # a national number: the country's code instead of the trunk prefix
+        code, trunk = DIAL[country]
+        return "+" + code + (d[len(trunk) :] if trunk and d.startswith(trunk) else d)
     if d.startswith("86") and len(d) >= 12:
         return "+" + d
     if len(d) == 11 and d[0] == "1":
@@ -65,10 +82,14 @@ def ref_name(s):
     return s[len(region) :].lstrip("市省")
 
 
+def ref_id_number(s):
+    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", s).upper())
+
+
 def ref_keys(lead):
-    keys = set()
+    keys, country = set(), ref_country(lead)
     for c in lead["contacts"]:
-        if c["phone"] and (p := ref_phone(c["phone"])):
+        if c["phone"] and (p := ref_phone(c["phone"], country)):
             keys.add(("phone", p))
         if c["email"]:
             em = ref_email(c["email"])
@@ -79,7 +100,9 @@ def ref_keys(lead):
     if lead["uscc"]:
         assert (u := ref_uscc(lead["uscc"])), lead["uscc"]
         keys.add(("uscc", u))
-    if lead["city"]:
+    if lead.get("id_number"):
+        keys.add(("id_number", ref_id_number(lead["id_number"])))
+    if lead["city"] and lead.get("kind") != "individual":  # many people share a name
         city = unicodedata.normalize("NFKC", lead["city"]).strip().rstrip("市").lower()
         keys.add(("name_city", (ref_name(lead["company_name"]), city)))
     return keys
@@ -97,7 +120,7 @@ def verify(records):
     for r in (r for r in records if r["role"] == "query"):
         keys = ref_keys(r["lead"])
         hits = {owner[k] for k in keys if k in owner}
-        if r["kind"] == "lookalike":
+        if r["kind"] in ("lookalike", "namesake"):
             assert not hits, (r["id"], [k for k in keys if k in owner])
             continue
         assert hits <= {r["entity"]} and 1 <= len(r["variants"]) <= 3, r

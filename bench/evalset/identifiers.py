@@ -104,6 +104,28 @@ def phone_str(p, variant=None):
     return s
 
 
+def national_str(p):
+    """The number as it is dialled inside its own country: the trunk prefix 0 instead of the
+    country code where there is one, (212) 555-0142 in North America, no prefix in Singapore
+    and Hong Kong. Only read right with the customer's country (or an obvious city)."""
+    cc, area, loc = p["cc"], p["area"], p["local"]
+    if cc == "1":
+        s = f"({area}) {loc[:3]}-{loc[3:]}"
+    elif cc in ("65", "852"):
+        s = f"{loc[:4]} {loc[4:]}"
+    elif cc == "81":
+        s = f"0{area}-{loc[:4]}-{loc[4:]}"
+    elif cc == "61":
+        s = f"(0{area}) {loc[:4]} {loc[4:]}" if len(area) == 1 else f"0{area} {loc[:3]} {loc[3:]}"
+    elif cc == "44" and len(loc) == 8:
+        s = f"0{area} {loc[:4]} {loc[4:]}"
+    elif len(loc) == 7:
+        s = f"0{area} {loc[:3]} {loc[3:]}"
+    else:
+        s = f"0{area} {loc}"
+    return s
+
+
 def person(lang, country=None):
     if lang == "cn":
         (s, spy), (g, gpy) = pick(CN_SURNAMES), pick(CN_GIVEN)

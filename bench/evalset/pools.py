@@ -153,3 +153,23 @@ MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
 TRUNK0 = {"44", "49", "61", "31", "971", "81"}  # numbers also written "+44 (0)20 ..."
 FREE_MAIL = {d for pool in [FREE_CN, *FREE_EN.values()] for d, _ in pool}
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+# --- individuals (个人客户) and customers abroad: the second edition of the set ---------------
+# simplified -> traditional for characters of the people's names above (a name typed in
+# traditional characters, as a Hong Kong or Taiwan colleague would)
+# fmt: off
+PERSON_TRAD = {s: t for s, t in zip(
+    "刘张陈杨黄赵吴孙马郑罗谢韩冯邓叶苏吕卢钟谭陆贾邹龚钱顾严蒋伟丽强军艳涛华国庆东晓鸣颖卫凯鹏辉静杰红瑶兰宁龙远乐刚",
+    "劉張陳楊黃趙吳孫馬鄭羅謝韓馮鄧葉蘇呂盧鍾譚陸賈鄒龔錢顧嚴蔣偉麗強軍艷濤華國慶東曉鳴穎衛凱鵬輝靜傑紅瑤蘭寧龍遠樂剛", strict=True)}
+# fmt: on
+# ISO 3166 alpha-2 of the countries of EN_CITIES (which say "UK" for the market)
+ISO = {"UK": "GB"}
+# a district or suburb of each international city that no city list knows: a record there
+# says which country it is in only through its `country` field
+DISTRICTS = {
+    "London": "Croydon", "Manchester": "Salford", "Edinburgh": "Leith", "Berlin": "Spandau",
+    "Munich": "Garching", "Hamburg": "Altona", "New York": "Brooklyn", "San Francisco": "Sausalito",
+    "Chicago": "Lincoln Park", "Singapore": "Tampines", "Hong Kong": "Mong Kok",
+    "Sydney": "Parramatta", "Toronto": "Scarborough", "Amsterdam": "Amstelveen",
+    "Dubai": "Jumeirah", "Tokyo": "Shinjuku",
+}  # fmt: skip
