@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,11 @@ def _when(value: str | None) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
 
 
+def _day(value: str | None) -> str:
+    day = parse_date(value) if value else None
+    return date_format(day, "MONTH_DAY_FORMAT") if day else ""
+
+
 def describe(notification: Notification) -> str:
     """One sentence in the active language."""
     p = notification.payload
@@ -51,6 +56,22 @@ def describe(notification: Notification) -> str:
         Notification.Kind.TRANSFER_REQUESTED: _(
             "%(requester)s asks for %(company)s, owned by %(owner)s: decide the transfer request."
         ),
+        Notification.Kind.COLLABORATION: _(
+            "%(owner)s invited you to help on %(company)s: you see it in full and can log "
+            "follow-ups."
+        ),
+        Notification.Kind.CREDIT_SHARES_PROPOSED: _(
+            "%(owner)s proposes how the credit for %(company)s is shared: approve or reject it."
+        ),
+        Notification.Kind.CREDIT_SHARES_DECIDED: (
+            _("%(manager)s approved your credit split for %(company)s.")
+            if p.get("approved")
+            else _("%(manager)s rejected your credit split for %(company)s.")
+        ),
+        Notification.Kind.CREDIT_UNSETTLED: _(
+            "A deal of %(company)s was won while nobody owned it: settle its credit."
+        ),
+        Notification.Kind.NEXT_STEP_DUE: _("Next step for %(company)s (%(date)s): %(step)s"),
     }
     template = texts.get(notification.kind, "%(company)s")
     return template % {
@@ -60,6 +81,9 @@ def describe(notification: Notification) -> str:
         "from": p.get("from") or _("the pool"),
         "to": p.get("to", ""),
         "requester": p.get("requester", ""),
+        "manager": p.get("manager", ""),
+        "date": _day(p.get("date")),
+        "step": p.get("step", ""),
     }
 
 

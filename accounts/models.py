@@ -103,6 +103,11 @@ class Notification(models.Model):
         EXPIRY_ESCALATION = "expiry_escalation", _("A rep's claim is about to expire")
         REASSIGNED = "reassigned", _("Customer reassigned")
         TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
+        COLLABORATION = "collaboration", _("Invited to help on a customer")
+        CREDIT_SHARES_PROPOSED = "shares_proposed", _("Credit split proposed")
+        CREDIT_SHARES_DECIDED = "shares_decided", _("Credit split decided")
+        CREDIT_UNSETTLED = "credit_unsettled", _("A win credited nobody")
+        NEXT_STEP_DUE = "next_step_due", _("Next step due")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -10,9 +10,11 @@ duplicate check passes lightweight records).
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from crm.errors import NotFound, PermissionDenied
+from leads import lifecycle
 from leads.models import Lead
 
 from .exceptions import CannotClaim, CannotRequestTransfer, NotOwned, OutOfScope
@@ -72,13 +74,19 @@ def in_pool_scope(user: User, lead) -> bool:
     return user.is_admin or lead.pool_team_id is None or lead.pool_team_id in pool_team_ids(user)
 
 
+def collaborates(user: User, period) -> bool:
+    """The user helps the owner on this claim (协作人). Readers attach `collaborator_ids` to
+    the period they read (only the asking user's, when they are one); without it: no."""
+    return period is not None and user.pk in getattr(period, "collaborator_ids", ())
+
+
 def can_see(user: User, lead, period) -> bool:
-    """An owned lead: its owner, their manager, an admin (for anyone else it does not exist);
-    a pool lead: whoever sees that pool. Ownership comes first, so an owner always sees a lead
-    that sits in another team's pool."""
+    """An owned lead: its owner, their manager, an admin and the owner's collaborators (for
+    anyone else it does not exist); a pool lead: whoever sees that pool. Ownership comes
+    first, so an owner always sees a lead that sits in another team's pool."""
     if period is None:
         return in_pool_scope(user, lead)
-    return acts_for(user, period.owner)
+    return acts_for(user, period.owner) or collaborates(user, period)
 
 
 def ensure_can_see(user: User, lead, period) -> None:
@@ -90,7 +98,7 @@ def can_see_contact_details(user: User, lead, period) -> bool:
     """Phones and e-mails of pool leads stay masked for reps until they claim the lead."""
     if user.is_admin or user.is_manager:
         return True
-    return period is not None and period.owner.pk == user.pk
+    return period is not None and (period.owner.pk == user.pk or collaborates(user, period))
 
 
 # --- actions on a lead ----------------------------------------------------------------------
@@ -115,11 +123,47 @@ def can_work(user: User, lead, period) -> bool:
     return period is not None and acts_for(user, period.owner)
 
 
+ONLY_OWNER = _("Only the owner, their manager or an admin may do this.")
+
+
 def ensure_can_work(user: User, lead, period) -> None:
-    """Refusals in the order the API answers them: not visible (404), then in the pool (409)."""
+    """Refusals in the order the API answers them: not visible (404), then in the pool (409),
+    then a collaborator, who may not (403)."""
     ensure_can_see(user, lead, period)
     if period is None:
         raise NotOwned()
+    if not can_work(user, lead, period):
+        raise PermissionDenied(ONLY_OWNER)
+
+
+def can_log_followup(user: User, lead, period) -> bool:
+    """The owner, their manager, an admin, and the owner's collaborators (whose follow-ups
+    never extend the owner's protection)."""
+    return can_work(user, lead, period) or collaborates(user, period)
+
+
+def ensure_can_log_followup(user: User, lead, period) -> None:
+    ensure_can_see(user, lead, period)
+    if period is None:
+        raise NotOwned()
+
+
+def followup_extends_protection(user: User, period) -> bool:
+    return acts_for(user, period.owner)
+
+
+def can_manage_collaborators(user: User, lead, period) -> bool:
+    """Invite or remove colleagues: the owner, their manager, an admin."""
+    return can_work(user, lead, period)
+
+
+def ensure_can_manage_collaborators(user: User, lead, period) -> None:
+    ensure_can_work(user, lead, period)
+
+
+def can_decide_credit_shares(user: User, period) -> bool:
+    """The owner's manager (or an admin) approves or rejects a proposed credit split."""
+    return period is not None and period.owner.pk != user.pk and manages(user, period.owner)
 
 
 def can_release(user: User, lead, period) -> bool:
@@ -140,7 +184,58 @@ def can_edit(user: User, lead, period) -> bool:
 def ensure_can_edit(user: User, lead, period) -> None:
     ensure_can_see(user, lead, period)
     if not can_edit(user, lead, period):
-        raise NotOwned()
+        raise NotOwned() if period is None else PermissionDenied(ONLY_OWNER)
+
+
+def can_change_status(user: User, lead, period) -> bool:
+    """Move a customer through its lifecycle: as for editing it."""
+    return can_edit(user, lead, period)
+
+
+def ensure_can_change_status(user: User, lead, period) -> None:
+    ensure_can_edit(user, lead, period)
+    if lead.status == Lead.Status.WON and not can_reopen_won(user):
+        raise PermissionDenied(_("Only a manager can reopen a won customer."))
+
+
+def can_reopen_won(user: User) -> bool:
+    return is_manager_or_admin(user)
+
+
+def status_choices(user: User, lead, period) -> list[str]:
+    """The statuses the user may move the customer to (the page's status control)."""
+    if not can_change_status(user, lead, period):
+        return []
+    if lead.status == Lead.Status.WON and not can_reopen_won(user):
+        return []
+    return lifecycle.next_statuses(lead.status)
+
+
+def can_work_deals(user: User, lead, period) -> bool:
+    """Add, edit, win and lose a customer's deals: its owner, their manager, an admin; for a
+    customer nobody owns, a manager or admin of its pool (whose win then credits nobody)."""
+    if period is not None:
+        return acts_for(user, period.owner)
+    return is_manager_or_admin(user) and in_pool_scope(user, lead)
+
+
+def ensure_can_work_deals(user: User, lead, period) -> None:
+    ensure_can_see(user, lead, period)
+    if not can_work_deals(user, lead, period):
+        raise NotOwned() if period is None else PermissionDenied(ONLY_OWNER)
+
+
+def can_correct_credit(user: User, lead, *, settling: bool) -> bool:
+    """An admin corrects any won deal's credit; a manager settles a win that credited nobody
+    (the customer had no owner), for a customer of their teams' pools."""
+    if user.is_admin:
+        return True
+    return settling and user.is_manager and lead.pool_team_id in managed_team_ids(user)
+
+
+def ensure_may_correct_credit(user: User, lead, *, settling: bool) -> None:
+    if not can_correct_credit(user, lead, settling=settling):
+        raise PermissionDenied()
 
 
 def can_reassign(user: User, lead, period) -> bool:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Ownership, OwnershipEvent, PoolPolicy
+from .models import Collaborator, Credit, CreditAgreement, Ownership, OwnershipEvent, PoolPolicy
 
 
 @admin.register(PoolPolicy)
@@ -42,3 +42,24 @@ class OwnershipEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["lead__company_name", "reason"]
     list_select_related = ["lead", "from_owner", "to_owner", "actor"]
+
+
+@admin.register(Credit)
+class CreditAdmin(ReadOnlyAdmin):
+    list_display = ["deal", "rep", "share", "amount", "currency", "kind", "won_at", "at"]
+    list_filter = ["kind", "currency"]
+    search_fields = ["deal__title", "lead__company_name", "rep__display_name"]
+    list_select_related = ["deal", "rep"]
+
+
+@admin.register(Collaborator)
+class CollaboratorAdmin(ReadOnlyAdmin):
+    list_display = ["lead", "user", "invited_by", "added_at", "removed_at"]
+    list_select_related = ["lead", "user", "invited_by"]
+
+
+@admin.register(CreditAgreement)
+class CreditAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["lead", "proposed_by", "status", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["lead", "proposed_by", "decided_by"]

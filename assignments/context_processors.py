@@ -14,6 +14,7 @@ NAV_ITEMS = [
     ("leads:pool", _("Public pool"), None),
     ("leads:mine", _("My leads"), None),
     ("leads:team", _("Team leads"), access.can_see_team_lists),
+    ("results", _("My results"), access.may_own),
     ("admin:index", _("Administration"), access.can_administer),
 ]
 

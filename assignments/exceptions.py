@@ -31,7 +31,7 @@ class ClaimLimitReached(DomainError):
     def __init__(self, *, limit: int, active: int) -> None:
         message = gettext(
             "Claim limit reached: %(active)s of %(limit)s customers held. "
-            "Release one or follow up to close a deal first."
+            "Release one, or win one of their deals: won customers no longer count."
         ) % {"active": active, "limit": limit}
         super().__init__(message, limit=limit, active=active)
 
@@ -133,6 +133,14 @@ class MergeWonLead(DomainError):
     default_message = _(
         "The other customer has a won deal: keep that one as the survivor so the deal keeps "
         "its history."
+    )
+
+
+class InvalidShares(DomainError):
+    code = "invalid_shares"
+    status = 400
+    default_message = _(
+        "Give each person a share above 0, each person once, and shares adding up to 100%."
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from leads.models import Lead, LostReason
 
 
 class ReleaseForm(forms.Form):
@@ -38,3 +39,97 @@ class MergeForm(forms.Form):
 
     def clean_keep(self):
         return self.cleaned_data["keep"] or self.KEEP_THIS
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Move to"))
+    lost_reason = forms.ModelChoiceField(
+        label=_("Why lost"), queryset=LostReason.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, statuses=(), reasons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Lead.Status.choices)
+        self.fields["status"].choices = [(s, labels[s]) for s in statuses]
+        if reasons is not None:
+            self.fields["lost_reason"].queryset = reasons
+
+
+class CloseDealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class CreditCorrectionForm(forms.Form):
+    """Up to three reps and their shares (summing to 100%), with the reason."""
+
+    ROWS = 3
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, self.ROWS + 1):
+            self.fields[f"rep{i}"] = forms.ModelChoiceField(
+                label=_("Sales rep"),
+                queryset=candidates if candidates is not None else User.objects.none(),
+                required=i == 1,
+            )
+            self.fields[f"share{i}"] = forms.DecimalField(
+                label=_("Share (%)"),
+                max_digits=5,
+                decimal_places=2,
+                min_value=0.01,
+                max_value=100,
+                required=i == 1,
+                initial=100 if i == 1 else None,
+            )
+
+    def shares(self) -> list[tuple[int, object]]:
+        data = self.cleaned_data
+        return [
+            (data[f"rep{i}"].pk, data[f"share{i}"])
+            for i in range(1, self.ROWS + 1)
+            if data.get(f"rep{i}") and data.get(f"share{i}")
+        ]
+
+
+class InviteForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Colleague"), queryset=User.objects.none())
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["user"].queryset = candidates
+
+
+class SharesForm(forms.Form):
+    """The owner's proposal: one share per person (the owner and each collaborator)."""
+
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = list(people)
+        for person in self.people:
+            self.fields[f"share_{person.pk}"] = forms.DecimalField(
+                label=person.display_name,
+                max_digits=5,
+                decimal_places=2,
+                min_value=0,
+                max_value=100,
+                required=False,
+            )
+
+    def shares(self) -> list[tuple[int, object]]:
+        return [
+            (person.pk, self.cleaned_data[f"share_{person.pk}"])
+            for person in self.people
+            if self.cleaned_data.get(f"share_{person.pk}")
+        ]
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)

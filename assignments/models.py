@@ -231,3 +231,176 @@ class TransferRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.lead_id} → {self.requester_id} ({self.status})"
+
+
+class Collaborator(models.Model):
+    """A colleague the owner invited to help on a customer (协作人) during one claim: they see
+    it in full and log follow-ups (which never extend the owner's protection), without owning
+    it. Tied to the owner's ownership period: when that period ends, so does the help."""
+
+    period = models.ForeignKey(Ownership, on_delete=models.PROTECT, related_name="collaborators")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="collaborators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="collaborations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("collaborator")
+        verbose_name_plural = _("collaborators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "user"],
+                condition=Q(removed_at__isnull=True),
+                name="collaborator_once_per_period",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "lead"],
+                condition=Q(removed_at__isnull=True),
+                name="collaborator_active_by_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} helps on #{self.lead_id}"
+
+
+class CreditAgreement(models.Model):
+    """How a win's credit will be shared (业绩分配约定), agreed before the win: the owner proposes
+    shares for themself and their collaborators (summing to 100%), the owner's manager approves
+    or rejects. At most one is in force: the approved one of the owner's current claim."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    period = models.ForeignKey(Ownership, on_delete=models.PROTECT, related_name="agreements")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="agreements")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        verbose_name = _("credit agreement")
+        verbose_name_plural = _("credit agreements")
+        constraints = [
+            # One open proposal and one agreement in force per claim.
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status="proposed"),
+                name="agreement_one_proposal_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status="approved"),
+                name="agreement_one_in_force_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.lead_id} {self.status}"
+
+
+class CreditAgreementShare(models.Model):
+    agreement = models.ForeignKey(CreditAgreement, on_delete=models.CASCADE, related_name="shares")
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    share = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["-share", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "rep"], name="agreement_share_once"),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=100), name="agreement_share_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rep_id}: {self.share}%"
+
+
+class Credit(models.Model):
+    """The credit ledger (业绩): who earned which share of a won deal. Written in the win's
+    transaction, under the lead's row lock, from the ownership history — never typed in.
+    Append-only (a trigger refuses UPDATE and DELETE on PostgreSQL): a correction or a
+    settlement appends a reversal of the entries in force and new shares summing to 100%."""
+
+    class Kind(models.TextChoices):
+        WIN = "win", _("Win")
+        REVERSAL = "reversal", _("Reversal")
+        CORRECTION = "correction", _("Correction")
+
+    deal = models.ForeignKey("leads.Deal", on_delete=models.PROTECT, related_name="credits")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="credits")
+    # Empty: nobody owned the customer at the win (for a manager to settle).
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credits",
+        db_index=False,
+    )
+    # The rep's team when the credit was written (results by team).
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Percent of the deal; negative on a reversal.
+    share = models.DecimalField(max_digits=6, decimal_places=2)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The history record that made the credited owner the owner (wins), so the credit can be
+    # checked against the history.
+    ownership_event = models.ForeignKey(
+        OwnershipEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreement = models.ForeignKey(
+        CreditAgreement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Empty means the system (a win credits by the record, not by anyone's choice).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    # When the deal was won (results are counted by it) and when this entry was written.
+    won_at = models.DateTimeField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        indexes = [
+            models.Index(fields=["rep", "won_at"], name="credit_rep_won_at"),
+            models.Index(fields=["team", "won_at"], name="credit_team_won_at"),
+            models.Index(fields=["deal", "at"], name="credit_deal_at"),
+            models.Index(fields=["won_at"], name="credit_won_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.deal_id} → {self.rep_id}: {self.share}%"

@@ -16,6 +16,11 @@ JOBS = [
         "REMINDER_INTERVAL_SECONDS",
     ),
     (
+        "Next-step reminders",
+        "assignments.tasks.send_next_step_reminders_task",
+        "NEXT_STEP_REMINDER_INTERVAL_SECONDS",
+    ),
+    (
         "Deliver notification e-mails",
         "accounts.tasks.deliver_notifications_task",
         "DELIVERY_INTERVAL_SECONDS",

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import actions, customers, detail, home, lists
+from .views import actions, customers, deals, detail, home, lists, results, teamwork
 
 lead_pages = [
     path("pool/", lists.pool, name="pool"),
@@ -19,10 +19,31 @@ lead_pages = [
     path("<int:lead_id>/contacts/add/", customers.add_contact, name="add_contact"),
     path("<int:lead_id>/request-transfer/", actions.request_transfer, name="request_transfer"),
     path("<int:lead_id>/merge/", actions.merge, name="merge"),
+    path("<int:lead_id>/status/", deals.change_status, name="change_status"),
+    path("<int:lead_id>/deals/add/", deals.add_deal, name="add_deal"),
+    path("deals/<int:deal_id>/edit/", deals.edit_deal, name="edit_deal"),
+    path("deals/<int:deal_id>/win/", deals.win_deal, name="win_deal"),
+    path("deals/<int:deal_id>/lose/", deals.lose_deal, name="lose_deal"),
+    path("deals/<int:deal_id>/credit/", deals.correct_credit, name="correct_credit"),
+    path("<int:lead_id>/collaborators/add/", teamwork.invite, name="invite"),
+    path(
+        "<int:lead_id>/collaborators/<int:user_id>/remove/",
+        teamwork.remove,
+        name="remove_collaborator",
+    ),
+    path("<int:lead_id>/credit-shares/", teamwork.propose_shares, name="propose_shares"),
+    path(
+        "<int:lead_id>/credit-shares/<str:decision>/",
+        teamwork.decide_shares,
+        name="decide_shares",
+    ),
+    path("helping/", lists.helping, name="helping"),
 ]
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("results/", results.mine, name="results"),
+    path("results/unsettled/", results.unsettled, name="unsettled"),
     # The URL namespace is named after the path (/leads/), as before the pages moved here.
     path("leads/", include((lead_pages, "leads"))),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Contact, FollowUp, Lead
+from .models import Contact, Deal, DealStage, FollowUp, Lead, LostReason, StatusChange
 
 
 class ReadOnlyAdmin:
@@ -44,3 +44,35 @@ class FollowUpAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["lead", "kind", "author", "occurred_at"]
     list_filter = ["kind"]
     search_fields = ["lead__company_name", "note"]
+
+
+@admin.register(DealStage)
+class DealStageAdmin(admin.ModelAdmin):
+    """The ordered deal stages and their win probabilities: admins edit this list here. A
+    stage in use cannot be deleted (deals keep theirs); untick `active` to retire it."""
+
+    list_display = ["name_en", "name_zh", "probability", "position", "active"]
+    list_editable = ["probability", "position", "active"]
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(admin.ModelAdmin):
+    """Why customers are lost: admins edit this list here (untick `active` to retire one)."""
+
+    list_display = ["name_en", "name_zh", "position", "active"]
+    list_editable = ["position", "active"]
+
+
+@admin.register(Deal)
+class DealAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["title", "lead", "amount", "currency", "stage", "status", "closed_at"]
+    list_filter = ["status", "stage", "currency"]
+    search_fields = ["title", "lead__company_name"]
+    list_select_related = ["lead", "stage"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["lead", "from_status", "to_status", "actor", "at"]
+    list_filter = ["to_status"]
+    list_select_related = ["lead", "actor"]

@@ -2,19 +2,41 @@
 them, and so does the import (each row held to the same rules as the new-customer form)."""
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import FollowUp, Lead
+from .models import DealStage, FollowUp, Lead
 from .services import LEAD_FIELDS
-from .validation import credit_code, email_address
+from .validation import country_choices, country_code, credit_code, email_address
 
 
 class LeadFieldsForm(forms.Form):
-    """The company fields a rep may type or edit; the service re-checks every one."""
+    """The fields a rep may type or edit; the service re-checks every one."""
 
-    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Customer kind"),
+        choices=Lead.Kind.choices,
+        initial=Lead.Kind.COMPANY,
+        required=False,
+    )
+    company_name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        help_text=_("For an individual customer: the person's name."),
+    )
     # 18 characters, but people paste it with spaces: the check digit decides.
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30, required=False)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=32,
+        required=False,
+        help_text=_("Individuals only: an identity document number."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        help_text=_("Left empty: the one the city makes obvious, else the usual one."),
+    )
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
     province = forms.CharField(label=_("Province"), max_length=50, required=False)
     city = forms.CharField(label=_("City"), max_length=50, required=False)
@@ -34,8 +56,19 @@ class LeadFieldsForm(forms.Form):
             raise forms.ValidationError(_("Please enter the company name."))
         return value
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = country_choices(translation.get_language() or "en")
+        self.fields["country"].choices = [("", "—"), *names]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Lead.Kind.COMPANY
+
     def clean_uscc(self):
         return credit_code(self.cleaned_data["uscc"])
+
+    def clean_country(self):
+        return country_code(self.cleaned_data["country"])
 
 
 class LeadForm(LeadFieldsForm):
@@ -131,3 +164,43 @@ class ImportRowForm(LeadFieldsForm):
     with ContactForm; weak duplicates are confirmed for the whole import, not per row)."""
 
     confirm_duplicate = None
+
+
+class DealForm(forms.Form):
+    title = forms.CharField(label=_("Deal title"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=0, localize=False
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        min_length=3,
+        required=False,
+        help_text=_("ISO 4217, such as CNY, USD, EUR."),
+    )
+    stage = forms.ModelChoiceField(
+        label=_("Stage"), queryset=DealStage.objects.none(), empty_label=None
+    )
+    expected_close = forms.DateField(
+        label=_("Expected close"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    next_step = forms.CharField(label=_("Next step"), max_length=200, required=False)
+
+    def __init__(self, *args, stages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stages is not None:
+            self.fields["stage"].queryset = stages
+            self.fields["stage"].label_from_instance = lambda stage: (
+                f"{stage.label} ({stage.probability}%)"
+            )
+
+    def clean_title(self):
+        value = self.cleaned_data["title"].strip()
+        if not value:
+            raise forms.ValidationError(_("Please give the deal a title."))
+        return value
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["stage_id"] = data.pop("stage").pk
+        return data

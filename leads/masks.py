@@ -13,3 +13,9 @@ def mask_email(email: str) -> str:
     if not domain:
         return "***"
     return (local[:1] or "*") + "***@" + domain
+
+
+def mask_id_number(value: str) -> str:
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 7) + value[-3:]

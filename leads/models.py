@@ -1,8 +1,39 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+
+def default_country() -> str:
+    return settings.DEFAULT_COUNTRY
+
+
+def default_currency() -> str:
+    return settings.DEFAULT_CURRENCY
+
+
+class BilingualLabel(models.Model):
+    """An entry of a list admins edit (lost reasons, deal stages): a label in each language,
+    shown in the reader's language."""
+
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (translation.get_language() or "").startswith("zh") and self.name_zh:
+            return self.name_zh
+        return self.name_en or self.name_zh
 
 
 class Lead(models.Model):
@@ -23,8 +54,18 @@ class Lead(models.Model):
         LARGE = "250-999", _("250–999 employees")
         ENTERPRISE = "1000+", _("1000+ employees")
 
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        INDIVIDUAL = "individual", _("Individual")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
+    # The company's name, or the person's for an individual customer.
     company_name = models.CharField(_("company name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    # An individual's identity document number (a company has its credit code instead).
+    id_number = models.CharField(_("ID number"), max_length=32, blank=True)
+    # ISO 3166-1 alpha-2; phones are read as this country's numbers.
+    country = models.CharField(_("country"), max_length=2, default=default_country)
     website = models.CharField(_("website"), max_length=200, blank=True)
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
@@ -157,6 +198,8 @@ class LeadName(models.Model):
     pinyin = models.CharField(max_length=400)
     city = models.CharField(max_length=60, blank=True)
     uscc = models.CharField(max_length=18, blank=True)
+    # A person's name: matched exactly and only as weak evidence (no brand, no trigrams).
+    individual = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.core
@@ -173,3 +216,110 @@ class LeadNameGram(models.Model):
 
     def __str__(self) -> str:
         return self.gram
+
+
+class LostReason(BilingualLabel):
+    """Why customers are lost: a list admins edit."""
+
+    class Meta(BilingualLabel.Meta):
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+
+
+class StatusChange(models.Model):
+    """The append-only lifecycle history of a customer (线索状态): who moved it from which
+    status to which, why, when. A database trigger refuses UPDATE and DELETE on PostgreSQL."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Lead.Status.choices)
+    to_status = models.CharField(max_length=12, choices=Lead.Status.choices)
+    # Empty means the system.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lost_reason = models.ForeignKey(
+        LostReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    # The deal whose win made the customer won.
+    deal = models.ForeignKey(
+        "leads.Deal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["lead", "at"], name="statuschange_lead_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.lead_id} {self.from_status} → {self.to_status}"
+
+
+class DealStage(BilingualLabel):
+    """The ordered stages of an open deal, each with its win probability: a list admins
+    edit."""
+
+    probability = models.PositiveSmallIntegerField(_("win probability (%)"), default=0)
+
+    class Meta(BilingualLabel.Meta):
+        verbose_name = _("deal stage")
+        verbose_name_plural = _("deal stages")
+        constraints = [
+            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability_100")
+        ]
+
+
+class Deal(models.Model):
+    """An opportunity on a customer (商机): an amount in a currency, a stage, an expected close.
+    Won or lost once; a won deal's credit is recorded in `assignments.Credit`."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="deals")
+    title = models.CharField(_("title"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # ISO 4217.
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    stage = models.ForeignKey(
+        DealStage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="deals"
+    )
+    expected_close = models.DateField(_("expected close"), null=True, blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=4, choices=Status.choices, default=Status.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        indexes = [
+            models.Index(fields=["lead", "status"], name="deal_lead_status"),
+            # Today's work: open deals whose expected close has passed.
+            models.Index(
+                fields=["expected_close"], condition=Q(status="open"), name="deal_open_close"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | (~Q(status="open") & Q(closed_at__isnull=False)),
+                name="deal_closed_when_won_or_lost",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

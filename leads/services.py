@@ -8,16 +8,27 @@ from datetime import date, datetime, timedelta
 
 from accounts.models import Team, User
 
-from .dedupe.identity import Identity
+from .dedupe.identity import Identity, country_for
 from .dedupe.index import index_new_leads
 from .dedupe.normalize import normalize_email, normalize_uscc
-from .exceptions import FollowUpInFuture, InvalidEmail, InvalidUscc, UnknownPool
+from .dedupe.normalize.people import normalize_id_number
+from .exceptions import (
+    FollowUpInFuture,
+    InvalidCountry,
+    InvalidEmail,
+    InvalidIdNumber,
+    InvalidUscc,
+    UnknownPool,
+)
 from .models import Contact, FollowUp, Lead
+from .validation import country_codes
 
 # What describes a customer. Its status is not among them: a new customer starts as `new`.
 LEAD_FIELDS = (
+    "kind",
     "company_name",
     "uscc",
+    "id_number",
     "website",
     "province",
     "city",
@@ -25,20 +36,37 @@ LEAD_FIELDS = (
     "size",
     "source",
     "tags",
+    "country",
 )
 CONTACT_FIELDS = ("name", "title", "phone", "email")
 # Clocks differ a little between a rep's laptop and the server.
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def clean_lead_fields(fields: Mapping) -> dict:
-    """Only lead columns; a 统一社会信用代码 is stored in its canonical form or refused."""
+def clean_lead_fields(fields: Mapping, *, current: Lead | None = None) -> dict:
+    """Only lead columns; a 统一社会信用代码 or an ID number is stored in its canonical form or
+    refused. A new customer (no `current`) without a country gets the one its city or
+    province makes obvious, else the default."""
     fields = {k: v for k, v in fields.items() if k in LEAD_FIELDS}
     if fields.get("uscc"):
         code = normalize_uscc(fields["uscc"])
         if code is None:
             raise InvalidUscc()
         fields["uscc"] = code
+    if "country" in fields or current is None:
+        given = (fields.get("country") or "").strip().upper()
+        if given and given not in country_codes():
+            raise InvalidCountry()
+        fields["country"] = given or country_for(
+            city=fields.get("city", current.city if current else ""),
+            province=fields.get("province", current.province if current else ""),
+        )
+    if fields.get("id_number"):
+        country = fields.get("country") or current.country
+        document = normalize_id_number(fields["id_number"], country=country)
+        if document is None:
+            raise InvalidIdNumber()
+        fields["id_number"] = document
     return fields
 
 

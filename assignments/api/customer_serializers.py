@@ -4,9 +4,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
-from leads.masks import mask_email, mask_phone
+from leads.masks import mask_email, mask_id_number, mask_phone
 from leads.models import Contact, FollowUp, Lead
-from leads.validation import credit_code, email_address
+from leads.validation import country_code, credit_code, email_address
 
 from .. import access
 
@@ -37,8 +37,28 @@ class LeadDetailsInput(serializers.Serializer):
     """What describes a customer. Used whole for a creation and with `partial=True` for an
     edit (then nothing is required and no default is filled in)."""
 
-    company_name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(
+        choices=Lead.Kind.choices, required=False, default=Lead.Kind.COMPANY
+    )
+    company_name = serializers.CharField(
+        max_length=200, help_text="The company's name, or the person's for an individual."
+    )
     uscc = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An individual's identity document number (a Chinese resident ID is checked).",
+    )
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ISO 3166 alpha-2; by default the one its city or province makes obvious, "
+        "else the configured default. Phones are read as this country's numbers.",
+    )
     website = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     province = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -59,6 +79,9 @@ class LeadDetailsInput(serializers.Serializer):
 
     def validate_uscc(self, value: str) -> str:
         return credit_code(value)
+
+    def validate_country(self, value: str) -> str:
+        return country_code(value)
 
 
 # A new customer starts as `new`; its status changes later, never at creation.
@@ -94,6 +117,9 @@ class DuplicateCheckInput(LeadInput):
 
     def validate_uscc(self, value: str) -> str:
         return value
+
+    def validate_country(self, value: str) -> str:
+        return value.strip().upper()
 
 
 class ContactCreateInput(ContactInput):
@@ -139,6 +165,7 @@ class ContactOutput(serializers.ModelSerializer):
 
 class LeadOutput(serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
     claimed_at = serializers.SerializerMethodField()
     protected_until = serializers.SerializerMethodField()
     contacts = serializers.SerializerMethodField()
@@ -148,8 +175,11 @@ class LeadOutput(serializers.ModelSerializer):
         model = Lead
         fields = [
             "id",
+            "kind",
             "company_name",
             "uscc",
+            "id_number",
+            "country",
             "website",
             "province",
             "city",
@@ -189,6 +219,13 @@ class LeadOutput(serializers.ModelSerializer):
             if period
             else None
         )
+
+    def get_id_number(self, lead) -> str:
+        """An ID number is shown in full only to those who see the contact details."""
+        user = self.context["request"].user
+        if not lead.id_number or access.can_see_contact_details(user, lead, self._period(lead)):
+            return lead.id_number
+        return mask_id_number(lead.id_number)
 
     def get_contacts(self, lead) -> list[dict]:
         contacts = ContactOutput(lead.contacts.all(), many=True).data

@@ -57,7 +57,7 @@ class LeadListCreateApi(APIView):
         page = paginator.paginate_queryset(
             filters.qs.select_related("created_by").prefetch_related("contacts"), request, self
         )
-        selectors.attach_live_ownership(page)
+        selectors.attach_live_ownership(page, viewer=request.user)
         data = LeadOutput(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import customers, views
+from . import agenda, collaboration, customers, deals, views
 
 urlpatterns = [
     path("leads/", customers.LeadListCreateApi.as_view(), name="api-leads"),
@@ -52,6 +52,41 @@ urlpatterns = [
         name="api-lead-reassign",
     ),
     path("leads/<int:lead_id>/history/", views.LeadHistoryApi.as_view(), name="api-lead-history"),
+    path("leads/<int:lead_id>/status/", deals.LeadStatusApi.as_view(), name="api-lead-status"),
+    path("leads/<int:lead_id>/deals/", deals.LeadDealsApi.as_view(), name="api-lead-deals"),
+    path("deals/<int:deal_id>/", deals.DealApi.as_view(), name="api-deal"),
+    path("deals/<int:deal_id>/win/", deals.DealWinApi.as_view(), name="api-deal-win"),
+    path("deals/<int:deal_id>/lose/", deals.DealLoseApi.as_view(), name="api-deal-lose"),
+    path("deals/<int:deal_id>/credits/", deals.DealCreditsApi.as_view(), name="api-deal-credits"),
+    path("credits/", deals.CreditListApi.as_view(), name="api-credits"),
+    path("deal-stages/", deals.DealStagesApi.as_view(), name="api-deal-stages"),
+    path(
+        "leads/<int:lead_id>/collaborators/",
+        collaboration.LeadCollaboratorsApi.as_view(),
+        name="api-lead-collaborators",
+    ),
+    path(
+        "leads/<int:lead_id>/collaborators/<int:user_id>/",
+        collaboration.LeadCollaboratorApi.as_view(),
+        name="api-lead-collaborator",
+    ),
+    path(
+        "leads/<int:lead_id>/credit-shares/",
+        collaboration.LeadCreditSharesApi.as_view(),
+        name="api-lead-credit-shares",
+    ),
+    path(
+        "leads/<int:lead_id>/credit-shares/approve/",
+        collaboration.LeadCreditSharesApproveApi.as_view(),
+        name="api-lead-credit-shares-approve",
+    ),
+    path(
+        "leads/<int:lead_id>/credit-shares/reject/",
+        collaboration.LeadCreditSharesRejectApi.as_view(),
+        name="api-lead-credit-shares-reject",
+    ),
+    path("agenda/", agenda.AgendaApi.as_view(), name="api-agenda"),
+    path("lost-reasons/", deals.LostReasonsApi.as_view(), name="api-lost-reasons"),
     path("policy/", views.GlobalPolicyApi.as_view(), name="api-policy"),
     path("teams/<int:team_id>/policy/", views.TeamPolicyApi.as_view(), name="api-team-policy"),
 ]

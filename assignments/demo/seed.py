@@ -4,11 +4,14 @@ its history), then let the demo reps claim some and log follow-ups on them.
 Each service call is its own durable transaction: call `seed_demo_leads` outside any
 `transaction.atomic` block."""
 
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from accounts.models import Team, User
 from leads.models import Lead
+from leads.selectors import list_lost_reasons
 
 from ..exceptions import (
     AlreadyOwned,
@@ -17,7 +20,14 @@ from ..exceptions import (
     InCooldown,
     PossibleDuplicate,
 )
-from ..services import claim_lead, create_lead, log_followup
+from ..services import (
+    change_status,
+    claim_lead,
+    create_deal,
+    create_lead,
+    log_followup,
+    win_deal,
+)
 from .plan import LeadSpec, build_plan
 
 
@@ -29,20 +39,46 @@ class SeedResult:
     claims_refused: int = 0
     followups: int = 0
     duplicates_skipped: int = 0
+    won: int = 0
 
 
-def _give_statuses(created: list[tuple["LeadSpec", Lead]], *, claimed: set[int]) -> None:
-    """Demo data only: every customer starts as `new`, and no page or API changes a status
-    yet (the customer lifecycle is still to be built), so the demo sets its planned statuses
-    directly, after the claims. A customer planned for a rep whose claim was refused stays
-    `new` (a won customer always has its owner)."""
-    by_status: dict[str, list[int]] = {}
+def _advance(created: list[tuple[LeadSpec, Lead]], *, claimed: dict[int, User], admin: User) -> int:
+    """Move the customers to their planned statuses through the lifecycle: a won one by a
+    won deal (so its credit is on record), a lost one with a reason. Pool customers are
+    moved by the admin; a customer planned for a rep whose claim was refused stays new.
+    Returns how many deals were won."""
+    reason = list_lost_reasons().first()
+    won = 0
     for spec, lead in created:
-        if spec.claim_by is None or lead.pk in claimed:
-            by_status.setdefault(spec.fields["status"], []).append(lead.pk)
-    for status, lead_ids in by_status.items():
-        if status != Lead.Status.NEW:
-            Lead.objects.filter(pk__in=lead_ids).update(status=status)
+        status = spec.fields["status"]
+        if status == Lead.Status.NEW or (spec.claim_by is not None and lead.pk not in claimed):
+            continue
+        actor = claimed.get(lead.pk, admin)
+        if status == Lead.Status.WON:
+            # A stable amount per customer: 5,000 to 500,000 in steps of 1,000.
+            amount = Decimal(5000 + (zlib.crc32(lead.company_name.encode()) % 496) * 1000)
+            deal = create_deal(lead_id=lead.pk, actor=actor, title=_deal_title(lead), amount=amount)
+            win_deal(deal_id=deal.pk, actor=actor)
+            won += 1
+        elif status == Lead.Status.LOST:
+            change_status(
+                lead_id=lead.pk,
+                actor=actor,
+                status=status,
+                reason="No budget this year.",
+                lost_reason_id=reason.pk,
+            )
+        else:
+            change_status(lead_id=lead.pk, actor=actor, status=status)
+    return won
+
+
+def _deal_title(lead: Lead) -> str:
+    return (
+        "年度服务合同"
+        if any("\u4e00" <= ch <= "\u9fff" for ch in lead.company_name)
+        else ("Annual service contract")
+    )
 
 
 def seed_demo_leads(
@@ -88,7 +124,7 @@ def seed_demo_leads(
         created.append((spec, lead))
     result.created = len(created)
 
-    claimed: set[int] = set()
+    claimed: dict[int, User] = {}
     for spec, lead in created:
         if spec.claim_by is None:
             continue
@@ -99,18 +135,18 @@ def seed_demo_leads(
             result.claims_refused += 1
             continue
         result.claimed += 1
-        claimed.add(lead.pk)
+        claimed[lead.pk] = rep
         for followup in spec.followups:
             log_followup(lead_id=lead.pk, actor=rep, **followup)
             result.followups += 1
-    _give_statuses(created, claimed=claimed)
+    result.won = _advance(created, claimed=claimed, admin=admin)
 
     if log is not None:
         if result.created:
             log(
                 f"Demo leads: {result.created} created ({result.existing} already there), "
                 f"{result.claimed} claimed by reps ({result.claims_refused} refused), "
-                f"{result.followups} follow-ups."
+                f"{result.followups} follow-ups, {result.won} deals won."
             )
         else:
             log(f"Demo leads: all {result.existing} already there, nothing created.")

@@ -12,9 +12,11 @@ from crm.errors import NotFound
 from leads.models import Lead
 
 from .. import access, live
-from ..models import Ownership
+from ..models import Collaborator, Ownership
+from .collaborators import attach_collaborator
 
-SCOPES = ("pool", "mine", "team", "all")
+# "helping": the customers whose owner invited the user to help (协作).
+SCOPES = ("pool", "mine", "team", "helping", "all")
 
 
 def live_ownerships(*, now: datetime | None = None) -> QuerySet[Ownership]:
@@ -29,6 +31,15 @@ def list_leads_visible_to(
     periods = live_ownerships(now=now).filter(lead=OuterRef("pk"))
     in_pool = ~Exists(periods) & access.pool_scope_q(user)
     mine = Exists(periods.filter(owner=user))
+    # The help ends with the owner's claim: only a collaborator of the live period counts.
+    helping = Exists(
+        Collaborator.objects.filter(
+            lead=OuterRef("pk"),
+            user=user,
+            removed_at__isnull=True,
+            period_id__in=live_ownerships(now=now).values("id"),
+        )
+    )
     if user.is_admin:
         team = Exists(periods)
     elif user.is_manager:
@@ -42,12 +53,14 @@ def list_leads_visible_to(
         return leads.filter(in_pool)
     if scope == "mine":
         return leads.filter(mine)
+    if scope == "helping":
+        return leads.filter(helping)
     if scope == "team":
         access.ensure_can_see_team_lists(user)
         return leads.filter(team)
     if user.is_admin:
         return leads
-    condition = in_pool | mine
+    condition = in_pool | mine | helping
     if team is not None:
         condition |= team
     return leads.filter(condition)
@@ -59,7 +72,7 @@ def get_lead_for(*, user: User, lead_id: int) -> Lead:
         lead = list_leads_visible_to(user=user).get(pk=lead_id)
     except (Lead.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFound() from exc
-    attach_live_ownership([lead])
+    attach_live_ownership([lead], viewer=user)
     return lead
 
 
@@ -70,9 +83,15 @@ def map_live_ownerships(
     return {p.lead_id: p for p in periods}
 
 
-def attach_live_ownership(leads: list[Lead], now: datetime | None = None) -> list[Lead]:
-    """Set `lead.live_ownership` (an Ownership or None) on each lead, in one query."""
+def attach_live_ownership(
+    leads: list[Lead], now: datetime | None = None, viewer: User | None = None
+) -> list[Lead]:
+    """Set `lead.live_ownership` (an Ownership or None) on each lead, in one query; with a
+    `viewer`, also whether they help on each (a second query, only for periods they neither
+    own nor manage)."""
     periods = map_live_ownerships(lead_ids=[lead.pk for lead in leads], now=now)
     for lead in leads:
         lead.live_ownership = periods.get(lead.pk)
+    if viewer is not None:
+        attach_collaborator(list(periods.values()), viewer)
     return leads

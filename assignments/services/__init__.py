@@ -3,9 +3,18 @@ of owner happens here, under the lead's row lock, and writes exactly one history
 the same transaction."""
 
 from .claims import claim_lead, release_lead
+from .collaborators import (
+    decide_credit_shares,
+    invite_collaborator,
+    propose_credit_shares,
+    remove_collaborator,
+)
+from .credits import correct_credit
 from .customers import add_contact, create_lead, update_contact, update_lead
+from .deals import create_deal, lose_deal, update_deal, win_deal
 from .followups import log_followup
 from .imports import import_leads, rows_from_csv
+from .lifecycle import change_status
 from .merge import merge_leads
 from .policies import update_policy
 from .reassign import reassign_lead
@@ -13,16 +22,26 @@ from .transfers import request_transfer
 
 __all__ = [
     "add_contact",
+    "change_status",
+    "correct_credit",
+    "create_deal",
+    "decide_credit_shares",
     "claim_lead",
     "create_lead",
     "import_leads",
+    "invite_collaborator",
     "log_followup",
+    "lose_deal",
     "merge_leads",
+    "propose_credit_shares",
     "reassign_lead",
     "release_lead",
+    "remove_collaborator",
     "request_transfer",
     "rows_from_csv",
     "update_contact",
+    "update_deal",
     "update_lead",
     "update_policy",
+    "win_deal",
 ]

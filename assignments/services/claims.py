@@ -70,7 +70,7 @@ def release_lead(*, lead_id: int, actor: User, reason: str) -> None:
         raise ReasonRequired()
     lead = lock_lead(lead_id)
     now = timezone.now()
-    period = current_period(lead=lead, now=now)
+    period = current_period(lead=lead, now=now, viewer=actor)
     access.ensure_can_work(actor, lead, period)
     if not access.can_release(actor, lead, period):
         raise CustomerWon()

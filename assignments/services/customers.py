@@ -110,16 +110,18 @@ def update_lead(*, lead_id: int, actor: User, confirm_duplicate: bool = False, *
     """The owner, their manager or an admin edits a customer's details (a pool lead: a
     manager or admin of that pool). An edit that would make the lead a duplicate of another
     is refused like a creation; matches it already had before the edit do not block again."""
-    changes = records.clean_lead_fields({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+    asked = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS}
+    cleaned: dict = {}
 
     def change(lead: Lead, contacts: list[Contact]) -> Lead:
-        for name, value in changes.items():
+        cleaned.update(records.clean_lead_fields(asked, current=lead))
+        for name, value in cleaned.items():
             setattr(lead, name, value)
         return lead
 
     def save(lead: Lead) -> None:
-        if changes:
-            lead.save(update_fields=list(changes))
+        if cleaned:
+            lead.save(update_fields=list(cleaned))
 
     return _edit_customer(
         lead_id=lead_id, actor=actor, confirm=confirm_duplicate, change=change, save=save
@@ -169,7 +171,8 @@ def _edit_customer(*, lead_id: int, actor: User, confirm: bool, change: Callable
     duplicate, then `save` what changed and re-index the lead. Returns what `change`
     returned."""
     locked = lock_lead(lead_id)
-    access.ensure_can_edit(actor, locked, current_period(lead=locked, now=timezone.now()))
+    period = current_period(lead=locked, now=timezone.now(), viewer=actor)
+    access.ensure_can_edit(actor, locked, period)
     lead = Lead.objects.get(pk=locked.pk)
     contacts = list(lead.contacts.all())
     before = identity_of_lead(lead, contacts)

@@ -23,11 +23,12 @@ def log_followup(
     next_step: str = "",
     next_step_at: date | None = None,
 ) -> FollowUp:
-    """Only the owner (or their manager) logs a follow-up; it extends the protection."""
+    """The owner, their manager, an admin or a collaborator logs a follow-up. The owner's or
+    their manager's extends the protection; a collaborator's never does."""
     lead = lock_lead(lead_id)
     now = timezone.now()
-    period = current_period(lead=lead, now=now)
-    access.ensure_can_work(actor, lead, period)
+    period = current_period(lead=lead, now=now, viewer=actor)
+    access.ensure_can_log_followup(actor, lead, period)
     followup = records.add_followup(
         lead=lead,
         author=actor,
@@ -38,5 +39,6 @@ def log_followup(
         next_step_at=next_step_at,
         now=now,
     )
-    extend_protection_for_followup(period=period, now=now)
+    if access.followup_extends_protection(actor, period):
+        extend_protection_for_followup(period=period, now=now)
     return followup

@@ -19,7 +19,18 @@ from .customers import create_lead
 
 MAX_ROWS = 5000
 MAX_CONTACTS = 50
-LEAD_COLUMNS = ("company_name", "uscc", "website", "province", "city", "industry", "source")
+LEAD_COLUMNS = (
+    "kind",
+    "company_name",
+    "uscc",
+    "id_number",
+    "country",
+    "website",
+    "province",
+    "city",
+    "industry",
+    "source",
+)
 CONTACT_COLUMNS = {
     "contact_name": "name",
     "contact_title": "title",

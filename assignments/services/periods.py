@@ -14,6 +14,7 @@ from .. import live
 from ..exceptions import ClaimLimitReached
 from ..models import Ownership, OwnershipEvent
 from ..selectors.claims import count_claim_slots
+from ..selectors.collaborators import attach_collaborator
 from ..selectors.policies import EffectivePolicy, get_effective_policy
 
 # Every claim writes one period and one history row: hand-written INSERTs (crm/sql.py).
@@ -64,13 +65,17 @@ def record_ownership_event(
     return _saved(event)
 
 
-def current_period(*, lead: Lead, now: datetime) -> Ownership | None:
+def current_period(*, lead: Lead, now: datetime, viewer: User | None = None) -> Ownership | None:
     """The live period of a locked lead. A stale open period is closed here first, with its
-    `expire` record, so the expiry is recorded once and before whatever happens next."""
+    `expire` record, so the expiry is recorded once and before whatever happens next. With a
+    `viewer`, whether they help on it is attached (for the access rules)."""
     period = (
         Ownership.objects.filter(lead=lead, ended_at__isnull=True).select_related("owner").first()
     )
-    return settle_period(lead=lead, period=period, now=now)
+    period = settle_period(lead=lead, period=period, now=now)
+    if viewer is not None:
+        attach_collaborator([period], viewer)
+    return period
 
 
 def settle_period(*, lead: Lead, period: Ownership | None, now: datetime) -> Ownership | None:

@@ -12,6 +12,7 @@ from accounts.outbox import NewNotification, notify
 
 from .. import live
 from ..models import Ownership
+from ..selectors.agenda import due_next_steps
 
 
 @transaction.atomic
@@ -58,6 +59,40 @@ def send_expiry_reminders(*, now: datetime | None = None) -> int:
                     dedupe_key=f"escalate:{period['id']}",
                 )
             )
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=[c.dedupe_key for c in candidates]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    new = [c for c in candidates if c.dedupe_key not in existing]
+    notify(new)
+    return len(new)
+
+
+@transaction.atomic
+def send_next_step_reminders(*, now: datetime | None = None) -> int:
+    """The morning reminder (今日待办): once the local time has reached
+    NEXT_STEP_REMINDER_HOUR, each owner hears of each next step due today or overdue — once
+    per step (a unique dedupe key), however often this runs."""
+    now = now or timezone.now()
+    if timezone.localtime(now).hour < settings.NEXT_STEP_REMINDER_HOUR:
+        return 0
+    owners = dict(Ownership.objects.filter(live.live_q(now)).values_list("lead_id", "owner_id"))
+    candidates = [
+        NewNotification(
+            user_id=owners[step.lead_id],
+            kind=Notification.Kind.NEXT_STEP_DUE,
+            lead_id=step.lead_id,
+            payload={
+                "company": step.lead.company_name,
+                "step": step.next_step,
+                "date": step.next_step_at.isoformat(),
+            },
+            dedupe_key=f"next-step:{step.pk}",
+        )
+        for step in due_next_steps(now=now, limit=10_000)
+        if step.lead_id in owners
+    ]
     existing = set(
         Notification.objects.filter(dedupe_key__in=[c.dedupe_key for c in candidates]).values_list(
             "dedupe_key", flat=True

@@ -84,7 +84,7 @@ def _request_transfer(
     # The lead's lock orders this against a claim, release or reassignment of it.
     lead = lock_lead(lead_id)
     now = timezone.now()
-    period = current_period(lead=lead, now=now)
+    period = current_period(lead=lead, now=now, viewer=actor)
     if not access.can_see(actor, lead, period) and not _strongly_matches(lead, attempted):
         raise NotFound()
     if period is None:

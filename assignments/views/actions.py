@@ -44,20 +44,22 @@ def claim(request, lead_id: int):
     return after_action(request, lead_id, error=error)
 
 
-def _lead_action(request, lead_id: int, *, form, form_name: str, run, success: str):
+def _lead_action(request, lead_id: int, *, form, form_name: str, run, success):
     """One shape for the page's forms: an invalid form re-renders the page (400); a refusal
-    becomes a readable message; another rep's customer stays a 404."""
+    becomes a readable message; another rep's customer stays a 404. `success` is the message,
+    or a function of what `run` returned that gives it."""
     if not form.is_valid():
         return render_detail(
             request, lead_or_404(request, lead_id), status=400, **{form_name: form}
         )
     try:
-        run(form.cleaned_data)
+        result = run(form.cleaned_data)
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
         return after_action(request, lead_id, error=exc)
-    return after_action(request, lead_id, success=success)
+    message = success(result) if callable(success) else success
+    return after_action(request, lead_id, success=message)
 
 
 @login_required

@@ -13,6 +13,8 @@ from crm.errors import DomainError, NotFound
 from leads.dedupe.identity import identity_of
 from leads.exceptions import InvalidUscc
 from leads.forms import ContactForm, LeadEditForm, LeadForm
+from leads.models import Lead
+from leads.validation import country_codes
 
 from .. import access, selectors, services
 from ..exceptions import DuplicateFound, PossibleDuplicate
@@ -127,6 +129,10 @@ def check_duplicates(request):
         uscc=data.get("uscc", "")[:40],
         website=data.get("website", "")[:200],
         city=data.get("city", "")[:50],
+        province=data.get("province", "")[:50],
+        kind=data.get("kind", "") if data.get("kind") in Lead.Kind.values else "company",
+        country=data.get("country", "")[:2] if data.get("country", "") in country_codes() else "",
+        id_number=data.get("id_number", "")[:40],
         contacts=[
             {
                 "phone": data.get("contact_phone", "")[:40],

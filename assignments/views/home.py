@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from .. import selectors
+from ..selectors.agenda import get_agenda
 
 
 @login_required
@@ -13,5 +14,6 @@ def home(request):
         {
             "managed_teams": request.user.managed_teams.all(),
             "summary": selectors.get_claim_summary(user=request.user),
+            "agenda": get_agenda(user=request.user),
         },
     )

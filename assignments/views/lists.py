@@ -24,7 +24,7 @@ def _page(request, queryset):
     rows = list(queryset.order_by("-id").prefetch_related("contacts")[: PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    selectors.attach_live_ownership(rows)
+    selectors.attach_live_ownership(rows, viewer=request.user)
     params = request.GET.copy()
     params.pop("before", None)
     if has_next:
@@ -56,12 +56,27 @@ def mine(request):
     # One instant for both reads, so a claim expiring in between cannot drop out of one only.
     now = timezone.now()
     leads = selectors.list_leads_visible_to(user=request.user, scope="mine", now=now)
-    rows = selectors.attach_live_ownership(list(leads.prefetch_related("contacts")), now=now)
+    filters = LeadFilter(request.GET, queryset=leads)
+    queryset = filters.qs if filters.is_valid() else leads.none()
+    rows = selectors.attach_live_ownership(list(queryset.prefetch_related("contacts")), now=now)
     # Most urgent first; won customers (kept, whatever their protection) last.
     rows.sort(
         key=lambda lead: (lead.status == Lead.Status.WON, lead.live_ownership.protected_until)
     )
-    return render(request, "leads/mine.html", {"leads": _lead_rows(request, rows)})
+    return render(
+        request, "leads/mine.html", {"leads": _lead_rows(request, rows), "filters": filters}
+    )
+
+
+@login_required
+def helping(request):
+    """The customers whose owners invited the user to help (协作客户)."""
+    now = timezone.now()
+    leads = selectors.list_leads_visible_to(user=request.user, scope="helping", now=now)
+    rows = selectors.attach_live_ownership(
+        list(leads.prefetch_related("contacts")), now=now, viewer=request.user
+    )
+    return render(request, "leads/helping.html", {"leads": _lead_rows(request, rows)})
 
 
 @login_required

@@ -8,6 +8,7 @@ With `DEBUG` off the process refuses to start without `SECRET_KEY` and `ALLOWED_
 from datetime import timedelta
 from pathlib import Path
 
+import babel.numbers
 import environ
 import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
@@ -132,6 +133,9 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The claim-limit index carries lead_id (INCLUDE) for PostgreSQL's index-only count; SQLite
+# builds the index without it, which is all it needs.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Off on purpose: a request-wide transaction would hold a lead's row lock while a page renders.
 ATOMIC_REQUESTS = False
 
@@ -197,6 +201,10 @@ SPECTACULAR_SETTINGS = {
         "OwnershipEventKindEnum": "assignments.models.OwnershipEvent.Kind",
         "NotificationKindEnum": "accounts.models.Notification.Kind",
         "LeadStatusEnum": "leads.models.Lead.Status",
+        "LeadKindEnum": "leads.models.Lead.Kind",
+        "DealStatusEnum": "leads.models.Deal.Status",
+        "CreditKindEnum": "assignments.models.Credit.Kind",
+        "CreditAgreementStatusEnum": "assignments.models.CreditAgreement.Status",
         "NewLeadStatusEnum": "assignments.api.customer_serializers.NEW_LEAD_STATUS",
         "TransferRequestStatusEnum": "assignments.models.TransferRequest.Status",
     },
@@ -247,12 +255,25 @@ RECYCLE_BATCH_SIZE = env.int("RECYCLE_BATCH_SIZE", default=1000)
 # The owner is reminded this long before the claim expires; their manager a bit later.
 CLAIM_REMINDER_BEFORE = timedelta(hours=env.int("CLAIM_REMINDER_HOURS", default=48))
 CLAIM_ESCALATION_BEFORE = timedelta(hours=env.int("CLAIM_ESCALATION_HOURS", default=24))
+# Next steps due today are reminded once the local time (TIME_ZONE) reaches this hour; the
+# job runs every NEXT_STEP_REMINDER_INTERVAL_SECONDS and reminds each step once.
+NEXT_STEP_REMINDER_HOUR = env.int("NEXT_STEP_REMINDER_HOUR", default=8)
+NEXT_STEP_REMINDER_INTERVAL_SECONDS = env.int("NEXT_STEP_REMINDER_INTERVAL_SECONDS", default=900)
 
 # --- Duplicate check (查重) ------------------------------------------------------------------
 # Phones written without a country code are read as numbers of this region (ISO 3166 code).
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN").upper()
 if PHONE_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
     raise ImproperlyConfigured(f"PHONE_DEFAULT_REGION {PHONE_DEFAULT_REGION!r} is not a region.")
+# A new customer's country (ISO 3166-1 alpha-2) when neither it nor its city says otherwise;
+# its phones are read as that country's numbers.
+DEFAULT_COUNTRY = env.str("DEFAULT_COUNTRY", default=PHONE_DEFAULT_REGION).upper()
+if DEFAULT_COUNTRY not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(f"DEFAULT_COUNTRY {DEFAULT_COUNTRY!r} is not a country code.")
+# Deal amounts without a currency are in this one (ISO 4217).
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="CNY").upper()
+if DEFAULT_CURRENCY not in babel.numbers.list_currencies():
+    raise ImproperlyConfigured(f"DEFAULT_CURRENCY {DEFAULT_CURRENCY!r} is not an ISO 4217 code.")
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -20,13 +20,18 @@ from .normalize import (
     normalize_phones,
     normalize_uscc,
 )
+from .normalize.people import normalize_id_number, normalize_person_name
+from .normalize.regions import country_of_region
 from .vocab import INDUSTRY_WORDS_EN, LEGAL_FORMS_EN
 
 # Key prefixes. Strong kinds decide a collision on their own; the others only narrow
 # candidates or add weak evidence.
 USCC, PHONE, EMAIL, DOMAIN, NAME = "uscc", "phone", "email", "domain", "name"
 PINYIN, LOCAL_PHONE, TYPO = "pinyin", "local", "typo"
-STRONG_KINDS = frozenset({USCC, PHONE, EMAIL, DOMAIN})
+# An individual's identity document: strong (an ID number names one person, whatever country
+# they are a customer in).
+IDNO = "idno"
+STRONG_KINDS = frozenset({USCC, PHONE, EMAIL, DOMAIN, IDNO})
 # A name shorter than this (after stripping regions and legal forms) says too little.
 MIN_NAME_LENGTH = 2
 # One letter less than this, and a variant is shared by too many brands to say anything:
@@ -40,6 +45,10 @@ class Identity:
     name: CompanyName | None
     city: str
     uscc: str = ""
+    # An individual (个人客户): their name is never strong evidence.
+    individual: bool = False
+    # ISO 3166: the country its phones were read in.
+    country: str = ""
     # What the trigram index holds and is searched with: the Chinese brand ("星辰" of
     # "北京星辰信息科技有限公司"), or for a Latin name its first distinctive word ("acme" of
     # "Acme Tradng Ltd"): a common word left in a brand would make every search rescan all
@@ -61,6 +70,14 @@ def kind_of(key: str) -> str:
     return key.partition(":")[0]
 
 
+def country_for(*, country: str = "", city: str = "", province: str = "") -> str:
+    """A customer's country: as given, else as its city or province makes obvious, else the
+    configured default."""
+    if country:
+        return country.upper()
+    return country_of_region(city) or country_of_region(province) or settings.DEFAULT_COUNTRY
+
+
 def identity_of(
     *,
     company_name: str = "",
@@ -68,9 +85,21 @@ def identity_of(
     website: str = "",
     city: str = "",
     contacts: Iterable[Mapping] = (),
+    kind: str = "company",
+    country: str = "",
+    province: str = "",
+    id_number: str = "",
 ) -> Identity:
-    region = getattr(settings, "PHONE_DEFAULT_REGION", "CN")
+    country = country_for(country=country, city=city, province=province)
+    # Phones are read as numbers of the customer's country: (206) 998-7602 in the US is
+    # +1 206-998-7602, 0141 316 5767 in the UK is +44 141 316 5767.
+    region = country
+    individual = kind == "individual"
     keys: set[str] = set()
+
+    document = normalize_id_number(id_number, country=country) if id_number else None
+    if document:
+        keys.add(f"{IDNO}:{document}")
 
     code = normalize_uscc(uscc or "")
     if code:
@@ -89,6 +118,21 @@ def identity_of(
             if domain:
                 keys.add(f"{DOMAIN}:{domain}")
 
+    if individual:
+        # The same name in the same city is not the same person (there are many 王伟 in
+        # 杭州): the name key is shared with companies (so a company of that name meets the
+        # person, and the other way round), but a match on it is only ever weak (`judge`), and
+        # a person's name is never searched by similarity.
+        name = normalize_person_name(company_name) if company_name else None
+        if name is not None and len(name.core) >= MIN_NAME_LENGTH:
+            keys.add(f"{NAME}:{name.core}")
+        return Identity(
+            keys=frozenset(keys),
+            name=name,
+            city=normalize_city(city or ""),
+            individual=True,
+            country=country,
+        )
     name = normalize_company_name(company_name or "") if company_name else None
     brand = ""
     if name is not None and len(name.core) >= MIN_NAME_LENGTH:
@@ -111,6 +155,7 @@ def identity_of(
         city=city_key,
         uscc=code or "",
         brand=brand,
+        country=country,
     )
 
 
@@ -136,13 +181,18 @@ def _stop_words() -> frozenset[str]:
 
 def identity_of_payload(data: Mapping) -> Identity:
     """The identity of a lead create payload (API, import, evaluation set): company_name,
-    uscc, website, city and contacts [{phone, email}]; other keys are ignored."""
+    uscc, website, city, province, kind, country, id_number and contacts [{phone, email}];
+    other keys are ignored."""
     return identity_of(
         company_name=data.get("company_name") or "",
         uscc=data.get("uscc") or "",
         website=data.get("website") or "",
         city=data.get("city") or "",
         contacts=data.get("contacts") or (),
+        kind=data.get("kind") or "company",
+        country=data.get("country") or "",
+        province=data.get("province") or "",
+        id_number=data.get("id_number") or "",
     )
 
 
@@ -156,4 +206,8 @@ def identity_of_lead(lead, contacts: Iterable | None = None) -> Identity:
         website=lead.website,
         city=lead.city,
         contacts=[{"phone": c.phone, "email": c.email} for c in contacts],
+        kind=lead.kind,
+        country=lead.country,
+        province=lead.province,
+        id_number=lead.id_number,
     )

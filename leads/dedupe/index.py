@@ -55,6 +55,7 @@ def _write_names(pairs: list[tuple[int, Identity]], *, replace: bool) -> None:
             pinyin=identity.name.pinyin[:400],
             city=identity.city[:60],
             uscc=identity.uscc,
+            individual=identity.individual,
         )
         for lead_id, identity in pairs
         if identity.name is not None

@@ -16,17 +16,19 @@ from math import floor
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from leads.models import Lead, LeadKey, LeadName, LeadNameGram
 
 from .identity import (
     DOMAIN,
     EMAIL,
+    IDNO,
     LOCAL_PHONE,
     NAME,
     PHONE,
     PINYIN,
+    STRONG_KINDS,
     USCC,
     Identity,
     kind_of,
@@ -47,6 +49,7 @@ MAX_MATCHES = 20
 # How sure one piece of evidence makes us, alone. Several combine as independent evidence.
 EVIDENCE = {
     "same_uscc": 0.99,
+    "same_id_number": 0.99,
     "same_phone": 0.95,
     "same_email": 0.95,
     "same_domain": 0.9,
@@ -54,9 +57,12 @@ EVIDENCE = {
     "same_name": 0.85,
     "same_name_sound_city": 0.8,
     "same_local_phone": 0.35,
+    # Individuals: many people share a name, even in one city.
+    "same_person_name": 0.5,
 }
 STRONG_REASONS = {
     USCC: "same_uscc",
+    IDNO: "same_id_number",
     PHONE: "same_phone",
     EMAIL: "same_email",
     DOMAIN: "same_domain",
@@ -84,6 +90,7 @@ class NameRow:
     pinyin: str
     city: str
     uscc: str
+    individual: bool = False
 
 
 @dataclass
@@ -121,8 +128,11 @@ def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -
     pg_trgm.similarity_threshold, set in settings); the explicit similarity() keeps the
     threshold exact whatever the connection says."""
     probes = list(identity.probes)
+    strong, weak = _split_keys(identity)
     params: dict = {
-        "keys": sorted(identity.keys),
+        "strong": strong,
+        "weak": weak,
+        "city": identity.city,
         "exclude": list(exclude),
         "max_keys": MAX_KEY_ROWS,
         "max_similar": MAX_SIMILAR,
@@ -142,14 +152,30 @@ def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -
     else:
         similar = "SELECT NULL::bigint AS lead_id WHERE false"
     sql = f"""
-        WITH hits AS (
+        WITH strong_hits AS (
             SELECT lead_id, array_agg(key) AS keys FROM leads_leadkey
-            WHERE key = ANY(%(keys)s::text[]) AND NOT lead_id = ANY(%(exclude)s::bigint[])
+            WHERE key = ANY(%(strong)s::text[]) AND NOT lead_id = ANY(%(exclude)s::bigint[])
             GROUP BY lead_id LIMIT %(max_keys)s
+        ), weak_hits AS (
+            -- Weak keys (a name, a local number) mean nothing in another city: candidates
+            -- from elsewhere are left out before the cap, so hundreds of namesakes in other
+            -- cities never hide the one in this city.
+            SELECT k.lead_id, array_agg(k.key) AS keys FROM leads_leadkey k
+            LEFT JOIN leads_leadname n ON n.lead_id = k.lead_id
+            WHERE k.key = ANY(%(weak)s::text[]) AND NOT k.lead_id = ANY(%(exclude)s::bigint[])
+              AND (%(city)s = '' OR coalesce(n.city, '') IN ('', %(city)s))
+            GROUP BY k.lead_id LIMIT %(max_keys)s
+        ), hits AS (
+            -- Strong keys are probed on their own: a common name's hundreds of namesakes
+            -- never crowd out the customer with the same phone.
+            SELECT lead_id, array_agg(key) AS keys FROM (
+                SELECT lead_id, unnest(keys) AS key FROM strong_hits
+                UNION ALL SELECT lead_id, unnest(keys) FROM weak_hits
+            ) k GROUP BY lead_id
         ), alike AS ({similar}
         ), ids AS (SELECT lead_id FROM hits UNION SELECT lead_id FROM alike)
         SELECT l.id, l.company_name, l.city, l.status, l.pool_team_id,
-               n.lead_id, n.core, n.brand, n.pinyin, n.city, n.uscc, h.keys
+               n.lead_id, n.core, n.brand, n.pinyin, n.city, n.uscc, n.individual, h.keys
         FROM ids
         JOIN leads_lead l ON l.id = ids.lead_id AND l.merged_into_id IS NULL
         LEFT JOIN leads_leadname n ON n.lead_id = l.id
@@ -160,24 +186,42 @@ def _candidates_in_one_statement(identity: Identity, exclude: tuple[int, ...]) -
     candidates = []
     for row in rows:
         (lead_id, company, city, status, pool_team_id, name_id, core, brand, pinyin, name_city,
-         uscc, keys) = row  # fmt: skip
+         uscc, individual, keys) = row  # fmt: skip
         lead = MatchedLead(
             pk=lead_id, company_name=company, city=city, status=status, pool_team_id=pool_team_id
         )
-        name = NameRow(core, brand, pinyin, name_city, uscc) if name_id is not None else None
+        name = (
+            NameRow(core, brand, pinyin, name_city, uscc, individual)
+            if name_id is not None
+            else None
+        )
         candidates.append((lead, name, {kind_of(k) for k in keys or ()}))
     return candidates
+
+
+def _split_keys(identity: Identity) -> tuple[list[str], list[str]]:
+    """The keys that decide a match alone, and the others. Probed apart so that a common
+    name (hundreds of namesakes) never crowds a shared phone out of the capped candidates."""
+    strong = sorted(k for k in identity.keys if kind_of(k) in STRONG_KINDS)
+    weak = sorted(k for k in identity.keys if kind_of(k) not in STRONG_KINDS)
+    return strong, weak
 
 
 def _candidates_portable(identity: Identity, exclude: tuple[int, ...]) -> list[Candidate]:
     """SQLite (the embedded default): the same candidates, a few statements."""
     hits: dict[int, set[str]] = defaultdict(set)
-    if identity.keys:
-        rows = (
-            LeadKey.objects.filter(key__in=identity.keys)
-            .exclude(lead_id__in=exclude)
-            .values_list("lead_id", "key")[:MAX_KEY_ROWS]
-        )
+    strong, weak = _split_keys(identity)
+    for keys in (strong, weak):
+        if not keys:
+            continue
+        rows = LeadKey.objects.filter(key__in=keys).exclude(lead_id__in=exclude)
+        if keys is weak and identity.city:
+            # As on PostgreSQL: weak evidence from another city is left out before the cap.
+            rows = rows.filter(
+                Q(lead__dedupe_name__isnull=True)
+                | Q(lead__dedupe_name__city__in=["", identity.city])
+            )
+        rows = rows.values_list("lead_id", "key")[:MAX_KEY_ROWS]
         for lead_id, key in rows:
             hits[lead_id].add(kind_of(key))
     ids = set(hits)
@@ -197,7 +241,9 @@ def judge(
     identity: Identity, other: LeadName | NameRow | None, kinds: set[str]
 ) -> tuple[str, float, list[str]] | None:
     """The level, score and reasons for one candidate, or None when it is not a match."""
-    strong: list[str] = [STRONG_REASONS[k] for k in (USCC, PHONE, EMAIL, DOMAIN) if k in kinds]
+    strong: list[str] = [
+        STRONG_REASONS[k] for k in (USCC, IDNO, PHONE, EMAIL, DOMAIN) if k in kinds
+    ]
     weak: list[str] = []
     weak_scores: list[float] = []
     if LOCAL_PHONE in kinds:
@@ -205,7 +251,16 @@ def judge(
         weak_scores.append(EVIDENCE["same_local_phone"])
 
     name = identity.name
-    if name is not None and other is not None and _names_may_match(identity, other):
+    person = identity.individual or (other is not None and other.individual)
+    if person:
+        # A person's name is at most weak evidence: a phone, an e-mail or an ID decides.
+        same = NAME in kinds or (
+            name is not None and other is not None and name.core and name.core == other.core
+        )
+        if same and (other is None or _names_may_match(identity, other)):
+            weak.append("same_person_name")
+            weak_scores.append(EVIDENCE["same_person_name"])
+    elif name is not None and other is not None and _names_may_match(identity, other):
         same_city = bool(identity.city) and identity.city == other.city
         if NAME in kinds or name.core == other.core:
             strong.append("same_name_city" if same_city else "same_name")

@@ -70,3 +70,11 @@ INDUSTRY_WORDS_EN: frozenset[str] = _set("INDUSTRY_WORDS_EN")
 FREE_MAIL_DOMAINS: frozenset[str] = _set("FREE_MAIL_DOMAINS")
 FREE_MAIL_BRANDS: frozenset[str] = _set("FREE_MAIL_BRANDS")
 PLATFORM_DOMAINS: frozenset[str] = _set("PLATFORM_DOMAINS")
+
+# --- Countries -------------------------------------------------------------------------------
+# City key (normalize_city of a Latin spelling) -> ISO 3166 code, for cities outside China;
+# and the Chinese names of such cities, as written.
+WORLD_CITIES: dict[str, str] = {
+    city: country for country, cities in _DATA["WORLD_CITIES"].items() for city in cities
+}
+WORLD_CITIES_ZH: dict[str, str] = dict(_DATA["WORLD_CITIES_ZH"])

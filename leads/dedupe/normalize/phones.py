@@ -55,6 +55,12 @@ def _phone_key(piece: str, region: str, country_code: int) -> list[PhoneKey]:
     e164 = _parse_valid(number, region)
     if e164:
         return [PhoneKey(e164, True)]
+    # "001 206 998 7602", "0065 8220 5816": the country code after 00, as reps in China (and
+    # most of the world) dial abroad, whatever country the customer is in.
+    if not number.startswith("+") and bare.startswith("00"):
+        e164 = _parse_valid("+" + bare[2:], region)
+        if e164:
+            return [PhoneKey(e164, True)]
     # "010-65529988-8001": an extension after a dash.
     match = _PHONE_TRAILING_GROUP_RE.match(piece)
     if match and len(re.sub(r"\D", "", match.group(1))) >= 10:

@@ -228,3 +228,36 @@ def normalize_city(raw: str) -> str:
     key = _squash(text)
     region = tables.latin.get(key)
     return region.key if region is not None else key
+
+
+@functools.cache
+def _region_keys() -> frozenset[str]:
+    tables = _regions()
+    return frozenset(r.key for r in (*tables.han.values(), *tables.latin.values()))
+
+
+@functools.cache
+def _taiwan_keys() -> frozenset[str]:
+    return frozenset(_pinyin_key(name) for name in vocab.TAIWAN_CITIES) | {"taiwan"}
+
+
+# Chinese regions with a country code of their own (ISO 3166).
+_REGION_COUNTRIES = {"hongkong": "HK", "aomen": "MO", "macau": "MO", "macao": "MO"}
+
+
+def country_of_region(raw: str) -> str | None:
+    """The country (ISO 3166) of a place name when it is obvious: a Chinese province, city or
+    county (CN; HK, MO, TW for theirs), or a well-known city elsewhere (vocab.WORLD_CITIES).
+    None when the name says nothing sure."""
+    key = normalize_city(raw or "")
+    if not key:
+        return None
+    if key in _region_keys():
+        if key in _taiwan_keys():
+            return "TW"
+        return _REGION_COUNTRIES.get(key, "CN")
+    han = "".join(_han().runs.findall(_prepare(raw)))
+    if han:
+        # A Chinese name is looked up as written (its pinyin may be another place's name).
+        return vocab.WORLD_CITIES_ZH.get(_CITY_SUFFIX_RE.sub("", han) or han)
+    return vocab.WORLD_CITIES.get(key)
