@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe
+.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-recycle: install
 # Duplicate check and creation with the check over 1,000,000 leads (bench/dedupe.py).
 bench-dedupe: install
 	$(BIN)/python bench/dedupe.py $(BENCH_ARGS)
+
+# My results and the credits API, p99 with 100,000 deals and 1,000,000 leads (bench/credits.py).
+bench-credits: install
+	$(BIN)/python bench/credits.py $(BENCH_ARGS)
 
 # Precision and recall of duplicate detection on the labelled set (bench/dedupe_eval.py).
 eval-dedupe: install

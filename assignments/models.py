@@ -397,6 +397,8 @@ class Credit(models.Model):
         verbose_name_plural = _("credits")
         indexes = [
             models.Index(fields=["rep", "won_at"], name="credit_rep_won_at"),
+            # A rep's entries, newest first (the credits API's cursor order).
+            models.Index(fields=["rep", "id"], name="credit_rep_id"),
             models.Index(fields=["team", "won_at"], name="credit_team_won_at"),
             models.Index(fields=["deal", "at"], name="credit_deal_at"),
             models.Index(fields=["won_at"], name="credit_won_at"),

@@ -25,6 +25,16 @@ def make_user(
     )
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Caches are keyed by database ids, which the tests reuse after each rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def team(db) -> Team:
     return account_services.create_team(actor=None, name="East")

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.models import User
@@ -15,6 +17,8 @@ from leads.models import Deal
 from .. import access
 from ..models import Credit, OwnershipEvent
 
+CENT = Decimal("0.01")
+RESULTS_CACHE_SECONDS = 3600
 # History records that make their `to_owner` the owner, and those that leave none.
 _GIVES = {OwnershipEvent.Kind.CLAIM, OwnershipEvent.Kind.ASSIGN, OwnershipEvent.Kind.REASSIGN}
 _ENDS = {OwnershipEvent.Kind.RELEASE, OwnershipEvent.Kind.EXPIRE}
@@ -76,30 +80,66 @@ def results_by_month(
 ) -> list[MonthTotal]:
     """A rep's credited amounts per month of the win and per currency (amounts in different
     currencies are never added up), and how many deals they hold credit for there. Corrections
-    count in the month of the win; a deal whose credit was moved away counts no more."""
+    count in the month of the win; a deal whose credit was moved away counts no more.
+
+    The whole history (no `since`/`until`) is kept in the cache under the rep's latest entry:
+    the ledger only grows, so any new entry of theirs (a win, a reversal, a correction) makes
+    a new key, and what is read is never stale. It only speeds a page; no rule reads it."""
+    if since is None and until is None:
+        latest = Credit.objects.filter(rep=rep).aggregate(latest=Max("id"))["latest"]
+        key = f"noclash:results-by-month:{rep.pk}:{latest}"
+        totals = cache.get(key)
+        if totals is None:
+            totals = _results_by_month(rep=rep, since=None, until=None)
+            cache.set(key, totals, RESULTS_CACHE_SECONDS)
+        return totals
+    return _results_by_month(rep=rep, since=since, until=until)
+
+
+def _results_by_month(
+    *, rep: User, since: datetime | None, until: datetime | None
+) -> list[MonthTotal]:
     credits = Credit.objects.filter(rep=rep)
     if since is not None:
         credits = credits.filter(won_at__gte=since)
     if until is not None:
         credits = credits.filter(won_at__lt=until)
     per_deal = (
-        credits.values("deal_id", "currency")
-        .annotate(month=TruncMonth("won_at"), share=Sum("share"), amount=Sum("amount"))
+        credits.annotate(month=TruncMonth("won_at"))
+        .values("month", "currency", "deal_id")
+        .annotate(share=Sum("share"), amount=Sum("amount"))
         .order_by()
     )
-    totals: dict[tuple[date, str], list] = {}
-    for row in per_deal:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        total = totals.setdefault((month, row["currency"]), [Decimal(0), 0])
-        total[0] += row["amount"]
-        total[1] += row["share"] > 0
-    return [
-        MonthTotal(month=month, currency=currency, amount=amount, deals=deals)
-        for (month, currency), (amount, deals) in sorted(
-            totals.items(), key=lambda item: (-item[0][0].toordinal(), item[0][1])
+    # Both levels in one statement: per deal (its net share), then per month and currency.
+    # The inner query is Django's own for this database (month in TIME_ZONE).
+    inner, params = per_deal.query.sql_with_params()
+    # The inner SQL is Django's, every value a parameter.
+    outer = "SELECT month, currency, SUM(amount), SUM(CASE WHEN share > 0 THEN 1 ELSE 0 END)"
+    sql = f"{outer} FROM ({inner}) per_deal GROUP BY month, currency"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    totals = [
+        MonthTotal(
+            month=_day(month),
+            currency=currency,
+            amount=Decimal(str(amount)).quantize(CENT),
+            deals=int(deals),
         )
+        for month, currency, amount, deals in rows
         if amount or deals
     ]
+    totals.sort(key=lambda t: (-t.month.toordinal(), t.currency))
+    return totals
+
+
+def _day(value) -> date:
+    """A month as the database returns it: a datetime (PostgreSQL) or text (SQLite)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
 
 
 @dataclass(frozen=True)
@@ -107,26 +147,33 @@ class CreditedDeal:
     deal: Deal
     share: Decimal
     amount: Decimal
+    won_at: datetime
 
 
-def list_credited_deals(*, rep: User, limit: int = 100) -> list[CreditedDeal]:
-    """The deals a rep holds credit for now (net of corrections), latest win first."""
-    rows = (
-        Credit.objects.filter(rep=rep)
-        .values("deal_id")
+def list_credited_deals(
+    *, rep: User, limit: int = 25, before: datetime | None = None
+) -> list[CreditedDeal]:
+    """The deals a rep holds credit for now (net of corrections), latest win first; `before`
+    (a win time) pages to older ones. Sorted and cut in the database: a rep with a thousand
+    wins costs the same as one with ten."""
+    credits = Credit.objects.filter(rep=rep)
+    if before is not None:
+        credits = credits.filter(won_at__lt=before)
+    rows = list(
+        credits.values("won_at", "deal_id")
         .annotate(share=Sum("share"), amount=Sum("amount"))
         .filter(share__gt=0)
-        .order_by()
+        .order_by("-won_at", "-deal_id")[:limit]
     )
-    totals = {row["deal_id"]: row for row in rows}
-    deals = (
-        Deal.objects.filter(pk__in=list(totals))
-        .select_related("lead")
-        .order_by("-closed_at", "-id")[:limit]
-    )
+    deals = Deal.objects.select_related("lead").in_bulk([row["deal_id"] for row in rows])
     return [
-        CreditedDeal(deal=d, share=totals[d.pk]["share"], amount=totals[d.pk]["amount"])
-        for d in deals
+        CreditedDeal(
+            deal=deals[row["deal_id"]],
+            share=row["share"],
+            amount=row["amount"],
+            won_at=row["won_at"],
+        )
+        for row in rows
     ]
 
 

@@ -3,20 +3,29 @@ for managers and admins, the wins that credited nobody, to settle."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 
+from .. import access
 from ..forms import CreditCorrectionForm
 from ..selectors import credits, list_reassign_candidates
+
+PAGE_SIZE = 25
 
 
 @login_required
 def mine(request):
+    before = parse_datetime(request.GET.get("before", "") or "")
+    deals = credits.list_credited_deals(rep=request.user, limit=PAGE_SIZE, before=before)
+    older = deals[-1].won_at.isoformat() if len(deals) == PAGE_SIZE else None
     return render(
         request,
         "leads/results.html",
         {
             "months": credits.results_by_month(rep=request.user),
-            "deals": credits.list_credited_deals(rep=request.user),
-            "can_settle": request.user.is_manager or request.user.is_admin,
+            "deals": deals,
+            "older": older,
+            "paged": before is not None,
+            "can_settle": access.can_see_team_lists(request.user),
         },
     )
 

@@ -1,7 +1,8 @@
+import functools
 from datetime import timedelta
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_name
+from babel.numbers import get_currency_name
 from django import template
 from django.utils import timezone, translation
 
@@ -20,21 +21,34 @@ def expires_soon(moment) -> bool:
     return moment is not None and moment - timezone.now() < timedelta(hours=24)
 
 
+@functools.lru_cache(maxsize=16)
+def _currency_format(locale_name: str):
+    locale = Locale.parse(locale_name)
+    return locale, locale.currency_formats["standard"]
+
+
 @register.filter
 def money(amount, currency) -> str:
-    """An amount in its currency, written the reader's way (¥1,234.50, US$1,234.50)."""
+    """An amount in its currency, written the reader's way (¥1,234.50, US$1,234.50). The
+    locale's pattern is parsed once (lists of won deals call this on every row)."""
     if amount is None:
         return ""
-    locale = translation.to_locale(translation.get_language() or "en")
     try:
-        return format_currency(amount, currency, locale=locale)
+        locale, pattern = _currency_format(
+            translation.to_locale(translation.get_language() or "en")
+        )
+        return pattern.apply(amount, locale, currency=currency)
     except (ValueError, LookupError):
         return f"{amount} {currency}"
 
 
 @register.filter
 def currency_name(code: str) -> str:
-    locale = translation.to_locale(translation.get_language() or "en")
+    return _currency_name(code, translation.to_locale(translation.get_language() or "en"))
+
+
+@functools.lru_cache(maxsize=256)
+def _currency_name(code: str, locale: str) -> str:
     try:
         return get_currency_name(code, locale=locale)
     except (ValueError, LookupError):
