@@ -72,9 +72,10 @@ def describe(notification: Notification) -> str:
             "A deal of %(company)s was won while nobody owned it: settle its credit."
         ),
         Notification.Kind.NEXT_STEP_DUE: _("Next step for %(company)s (%(date)s): %(step)s"),
+        Notification.Kind.TRANSFER_DECIDED: _transfer_outcome(p),
     }
     template = texts.get(notification.kind, "%(company)s")
-    return template % {
+    text = template % {
         "company": company,
         "time": _when(p.get("protected_until")),
         "owner": p.get("owner", ""),
@@ -85,6 +86,26 @@ def describe(notification: Notification) -> str:
         "date": _day(p.get("date")),
         "step": p.get("step", ""),
     }
+    if notification.kind == Notification.Kind.TRANSFER_DECIDED and p.get("reason"):
+        text = _("%(text)s Reason: %(reason)s") % {"text": text, "reason": p["reason"]}
+    return text
+
+
+def _transfer_outcome(p: dict) -> str:
+    """The outcome of a transfer request, by its status."""
+    status = p.get("status")
+    if status == "approved":
+        return _(
+            "%(manager)s approved the transfer of %(company)s from %(owner)s to %(requester)s."
+        )
+    if status == "rejected":
+        return _("%(manager)s rejected the request of %(requester)s for %(company)s.")
+    if p.get("in_pool"):
+        return _(
+            "Your request for %(company)s is closed: the customer is back in the pool, claim "
+            "it there."
+        )
+    return _("Your request for %(company)s is closed: its owner changed.")
 
 
 def deliver_pending_emails(*, batch_size: int = 200, now: datetime | None = None) -> int:

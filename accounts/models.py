@@ -103,6 +103,7 @@ class Notification(models.Model):
         EXPIRY_ESCALATION = "expiry_escalation", _("A rep's claim is about to expire")
         REASSIGNED = "reassigned", _("Customer reassigned")
         TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
+        TRANSFER_DECIDED = "transfer_decided", _("Transfer request decided")
         COLLABORATION = "collaboration", _("Invited to help on a customer")
         CREDIT_SHARES_PROPOSED = "shares_proposed", _("Credit split proposed")
         CREDIT_SHARES_DECIDED = "shares_decided", _("Credit split decided")

@@ -273,6 +273,55 @@ def ensure_may_request_transfer(user: User) -> None:
         raise CannotRequestTransfer()
 
 
+def may_ask_for(user: User, lead, period) -> bool:
+    """A customer the user may ask for: one they see, or one of a pool they see (trying to
+    claim it would tell them who owns it: asking reveals nothing more)."""
+    return can_see(user, lead, period) or in_pool_scope(user, lead)
+
+
+# --- transfer decisions (转移审批) ------------------------------------------------------------
+def transfer_requests_q(user: User) -> Q:
+    """Which requests a user sees (on TransferRequest): their own; for a manager those for
+    their teams' customers and those their reps made; all for an admin."""
+    if user.is_admin:
+        return Q()
+    condition = Q(requester_id=user.pk)
+    teams = managed_team_ids(user)
+    if teams:
+        condition |= Q(owner__team_id__in=teams) | Q(requester__team_id__in=teams)
+    return condition
+
+
+def can_see_transfer_request(user: User, request) -> bool:
+    if user.is_admin or request.requester_id == user.pk:
+        return True
+    teams = managed_team_ids(user)
+    return request.owner.team_id in teams or request.requester.team_id in teams
+
+
+def can_decide_transfer(user: User, request) -> bool:
+    """The owner's manager (the owner's side, across teams) or an admin."""
+    return manages(user, request.owner)
+
+
+def ensure_may_decide_transfer(user: User, request) -> None:
+    if not can_see_transfer_request(user, request):
+        raise NotFound()
+    if not can_decide_transfer(user, request):
+        raise PermissionDenied(_("Only the owner's manager or an admin decides this request."))
+
+
+def can_see_transfer_inbox(user: User) -> bool:
+    return is_manager_or_admin(user)
+
+
+def ensure_may_withdraw_transfer(user: User, request) -> None:
+    if not can_see_transfer_request(user, request):
+        raise NotFound()
+    if request.requester_id != user.pk:
+        raise PermissionDenied(_("Only the rep who asked can withdraw a request."))
+
+
 # --- creating customers ---------------------------------------------------------------------
 def owns_what_they_create(user: User) -> bool:
     """A rep's new customer is theirs (and takes a claim slot); a manager's or an admin's

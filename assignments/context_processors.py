@@ -1,5 +1,6 @@
 """The navigation every page shows: links to what the user may open (asked of the access
-rules; each page checks again on the server) and the unread notification count."""
+rules; each page checks again on the server), the unread notification count, and for a
+manager the transfer requests waiting for their decision."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import count_unread
 
 from . import access
+from .selectors import count_requests_to_decide
 
 # (url name, label, who is shown the link)
 NAV_ITEMS = [
@@ -15,6 +17,7 @@ NAV_ITEMS = [
     ("leads:mine", _("My leads"), None),
     ("leads:team", _("Team leads"), access.can_see_team_lists),
     ("results", _("My results"), access.may_own),
+    ("leads:transfer_inbox", _("Approvals"), access.can_see_transfer_inbox),
     ("admin:index", _("Administration"), access.can_administer),
 ]
 
@@ -25,8 +28,11 @@ def navigation(request):
         return {"nav_items": [], "unread_notifications": 0}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
-        {"url": reverse(name), "label": label, "active": current == name}
+        {"url": reverse(name), "label": label, "active": current == name, "name": name}
         for name, label, shown_to in NAV_ITEMS
         if shown_to is None or shown_to(user)
     ]
+    for item in items:
+        if item["name"] == "leads:transfer_inbox":
+            item["count"] = count_requests_to_decide(user=user)
     return {"nav_items": items, "unread_notifications": count_unread(user=user)}

@@ -169,3 +169,20 @@ class DuplicateOwn(DuplicateFound):
 
 class PossibleDuplicate(DuplicateFound):
     code = "possible_duplicate"
+
+
+class AlreadyDecided(DomainError):
+    code = "already_decided"
+    status = 409
+
+    def __init__(self, *, status: str, label: str) -> None:
+        message = gettext("This request was already decided: %(status)s.") % {"status": label}
+        super().__init__(message, status=status)
+
+
+class RequestStale(DomainError):
+    code = "request_stale"
+    status = 409
+    default_message = _(
+        "The owner changed since this request was made, so it is closed. Nothing was moved."
+    )

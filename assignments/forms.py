@@ -133,3 +133,12 @@ class SharesForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class ApproveTransferForm(forms.Form):
+    reason = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
+    override_limit = forms.BooleanField(label=_("Override the claim limit"), required=False)
+
+
+class RejectTransferForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 POLICY_FIELDS = (
     "claim_limit",
@@ -77,6 +78,7 @@ class Ownership(models.Model):
         EXPIRE = "expire", _("Expired")
         REASSIGN = "reassign", _("Reassigned")
         MERGE = "merge", _("Merged")
+        TRANSFER = "transfer", _("Transferred")
 
     # No single-column FK indexes: the composite and partial indexes below serve every read,
     # and each index is rewritten when a claim ends (the recycle sweep and claims pay for it).
@@ -150,6 +152,8 @@ class OwnershipEvent(models.Model):
         REASSIGN = "reassign", _("Reassigned")
         ASSIGN = "assign", _("Assigned")
         MERGE = "merge", _("Merged")
+        # A manager approved a transfer request (`details` names the request).
+        TRANSFER = "transfer", _("Transferred")
         # Not a change of owner: a creation or edit that overrode possible duplicates.
         CONFIRM = "confirm", _("Possible duplicate confirmed")
 
@@ -194,18 +198,26 @@ class OwnershipEvent(models.Model):
 
 
 class TransferRequest(models.Model):
-    """A rep asks for a customer another rep owns (typically after a `duplicate_owned`
-    refusal), for the owner's manager to decide. Deciding is not built yet: a request is
-    stored and stays pending, and ownership does not change."""
+    """A rep asks for a customer another rep owns (转移申请; typically after a refused claim
+    or a `duplicate_owned` refusal), for the owner's manager to decide. Approving moves the
+    customer under the lead's row lock; a request whose owner no longer holds the customer
+    is closed as `stale` when that happens (see `assignments.services.transfers`)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("transfer request", "Pending")
+        APPROVED = "approved", pgettext_lazy("transfer request", "Approved")
+        REJECTED = "rejected", pgettext_lazy("transfer request", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("transfer request", "Withdrawn")
+        STALE = "stale", pgettext_lazy("transfer request", "Owner changed")
 
     lead = models.ForeignKey(
         "leads.Lead", on_delete=models.PROTECT, related_name="transfer_requests"
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transfer_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="transfer_requests",
+        db_index=False,  # (requester, created_at) below serves it
     )
     # Who owned the lead when the request was made.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -216,6 +228,19 @@ class TransferRequest(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The decision: who (empty when the system closed it as stale), when, and why.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    # Approved above the requester's claim limit.
+    override_limit = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -226,11 +251,30 @@ class TransferRequest(models.Model):
                 fields=["lead", "requester"],
                 condition=Q(status="pending"),
                 name="transfer_one_pending_per_rep",
-            )
+            ),
+            # Decided exactly when no longer pending.
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="transfer_decided_when_closed",
+            ),
+        ]
+        indexes = [
+            # Inboxes and their counts read pending requests by owner.
+            models.Index(
+                fields=["owner", "created_at"],
+                condition=Q(status="pending"),
+                name="transfer_pending_by_owner",
+            ),
+            models.Index(fields=["requester", "created_at"], name="transfer_by_requester"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.lead_id} → {self.requester_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class Collaborator(models.Model):

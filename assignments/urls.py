@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import actions, customers, deals, detail, home, lists, results, teamwork
+from .views import actions, customers, deals, detail, home, lists, results, teamwork, transfers
 
 lead_pages = [
     path("pool/", lists.pool, name="pool"),
@@ -38,6 +38,11 @@ lead_pages = [
         name="decide_shares",
     ),
     path("helping/", lists.helping, name="helping"),
+    path("transfers/", transfers.inbox, name="transfer_inbox"),
+    path("transfers/mine/", transfers.mine, name="my_requests"),
+    path("transfers/<int:request_id>/approve/", transfers.approve, name="approve_transfer"),
+    path("transfers/<int:request_id>/reject/", transfers.reject, name="reject_transfer"),
+    path("transfers/<int:request_id>/withdraw/", transfers.withdraw, name="withdraw_transfer"),
 ]
 
 urlpatterns = [

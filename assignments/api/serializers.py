@@ -5,9 +5,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
 
-from ..exceptions import InvalidAttempted
-from ..models import OwnershipEvent, TransferRequest
-from ..services.transfers import MAX_REASON, clean_attempted
+from ..models import OwnershipEvent
 
 
 class ClaimOutput(serializers.Serializer):
@@ -85,46 +83,3 @@ class TeamPolicySerializer(PolicySerializer):
     followup_extension = serializers.DurationField(min_value=timedelta(0), allow_null=True)
     max_protection = serializers.DurationField(min_value=timedelta(minutes=1), allow_null=True)
     cooldown = serializers.DurationField(min_value=timedelta(0), allow_null=True)
-
-
-class AttemptedInput(serializers.JSONField):
-    """What the rep tried to create when the duplicate check sent them here, held to the
-    transfer service's rules (known fields, short text, no NUL bytes)."""
-
-    def to_internal_value(self, data):
-        try:
-            return clean_attempted(super().to_internal_value(data))
-        except InvalidAttempted as exc:
-            raise serializers.ValidationError(exc.message, code=exc.code) from exc
-
-
-class TransferRequestInput(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=MAX_REASON, required=False, allow_blank=True, default=""
-    )
-    attempted = AttemptedInput(
-        required=False,
-        default=dict,
-        help_text="What the rep tried to create, if anything: company_name, uscc, website, "
-        "city, phone, email. Needed to ask for a customer you cannot see: the server must find "
-        "it as the same customer.",
-    )
-
-
-class TransferRequestOutput(serializers.ModelSerializer):
-    requester = UserRef()
-    owner = UserRef()
-    company_name = serializers.CharField(source="lead.company_name")
-
-    class Meta:
-        model = TransferRequest
-        fields = [
-            "id",
-            "lead",
-            "company_name",
-            "requester",
-            "owner",
-            "reason",
-            "status",
-            "created_at",
-        ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda, collaboration, customers, deals, views
+from . import agenda, collaboration, customers, deals, transfers, views
 
 urlpatterns = [
     path("leads/", customers.LeadListCreateApi.as_view(), name="api-leads"),
@@ -31,13 +31,33 @@ urlpatterns = [
     ),
     path(
         "leads/<int:lead_id>/transfer-requests/",
-        views.LeadTransferRequestsApi.as_view(),
+        transfers.LeadTransferRequestsApi.as_view(),
         name="api-lead-transfer-requests",
     ),
     path(
         "transfer-requests/",
-        views.TransferRequestListApi.as_view(),
+        transfers.TransferRequestListApi.as_view(),
         name="api-transfer-requests",
+    ),
+    path(
+        "transfer-requests/<int:request_id>/",
+        transfers.TransferRequestApi.as_view(),
+        name="api-transfer-request",
+    ),
+    path(
+        "transfer-requests/<int:request_id>/approve/",
+        transfers.TransferApproveApi.as_view(),
+        name="api-transfer-approve",
+    ),
+    path(
+        "transfer-requests/<int:request_id>/reject/",
+        transfers.TransferRejectApi.as_view(),
+        name="api-transfer-reject",
+    ),
+    path(
+        "transfer-requests/<int:request_id>/withdraw/",
+        transfers.TransferWithdrawApi.as_view(),
+        name="api-transfer-withdraw",
     ),
     path(
         "leads/<int:lead_id>/followups/",

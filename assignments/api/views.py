@@ -4,11 +4,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Team
-from crm.api.pagination import NewestFirstPagination
 from crm.errors import NotFound
 
 from .. import access, selectors, services
-from ..models import POLICY_FIELDS, TransferRequest
+from ..models import POLICY_FIELDS
 from .serializers import (
     ClaimOutput,
     HistoryOutput,
@@ -16,8 +15,6 @@ from .serializers import (
     ReassignInput,
     ReleaseInput,
     TeamPolicySerializer,
-    TransferRequestInput,
-    TransferRequestOutput,
 )
 
 _as_time = DateTimeField().to_representation
@@ -129,30 +126,3 @@ class TeamPolicyApi(APIView):
         services.update_policy(actor=request.user, team=team, changes=data.validated_data)
         team.refresh_from_db()
         return Response(self._body(Team.objects.get(pk=team.pk)))
-
-
-class LeadTransferRequestsApi(APIView):
-    """A rep asks for a customer another rep owns; the owner's manager decides later."""
-
-    @extend_schema(request=TransferRequestInput, responses={201: TransferRequestOutput})
-    def post(self, request, lead_id: int):
-        data = TransferRequestInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        transfer = services.request_transfer(
-            lead_id=lead_id, actor=request.user, **data.validated_data
-        )
-        transfer = TransferRequest.objects.select_related("lead", "requester", "owner").get(
-            pk=transfer.pk
-        )
-        return Response(TransferRequestOutput(transfer).data, status=201)
-
-
-class TransferRequestListApi(APIView):
-    """A rep's own requests; a manager's also those for their teams' customers; admins all."""
-
-    @extend_schema(responses=TransferRequestOutput(many=True))
-    def get(self, request):
-        requests = selectors.list_transfer_requests_visible_to(user=request.user)
-        paginator = NewestFirstPagination()
-        page = paginator.paginate_queryset(requests, request, self)
-        return paginator.get_paginated_response(TransferRequestOutput(page, many=True).data)

@@ -26,6 +26,7 @@ from ..services import (
     create_deal,
     create_lead,
     log_followup,
+    request_transfer,
     win_deal,
 )
 from .plan import LeadSpec, build_plan
@@ -40,6 +41,7 @@ class SeedResult:
     followups: int = 0
     duplicates_skipped: int = 0
     won: int = 0
+    transfer_requests: int = 0
 
 
 def _advance(created: list[tuple[LeadSpec, Lead]], *, claimed: dict[int, User], admin: User) -> int:
@@ -71,6 +73,23 @@ def _advance(created: list[tuple[LeadSpec, Lead]], *, claimed: dict[int, User], 
         else:
             change_status(lead_id=lead.pk, actor=actor, status=status)
     return won
+
+
+def _ask_for_one(claimed: dict[int, User], reps: Sequence[User]) -> int:
+    """One rep asks for a customer a teammate holds, so the managers' inbox (待审批) has a
+    request to decide. Returns how many requests were made (0 or 1)."""
+    open_leads = Lead.objects.filter(pk__in=claimed).exclude(status=Lead.Status.WON)
+    for lead in open_leads.order_by("pk"):
+        owner = claimed[lead.pk]
+        asker = next((r for r in reps if r.team_id == owner.team_id and r.pk != owner.pk), None)
+        if asker is not None:
+            request_transfer(
+                lead_id=lead.pk,
+                actor=asker,
+                reason="我上个月在展会上见过他们的采购负责人，一直在跟进。",
+            )
+            return 1
+    return 0
 
 
 def _deal_title(lead: Lead) -> str:
@@ -140,13 +159,15 @@ def seed_demo_leads(
             log_followup(lead_id=lead.pk, actor=rep, **followup)
             result.followups += 1
     result.won = _advance(created, claimed=claimed, admin=admin)
+    result.transfer_requests = _ask_for_one(claimed, reps)
 
     if log is not None:
         if result.created:
             log(
                 f"Demo leads: {result.created} created ({result.existing} already there), "
                 f"{result.claimed} claimed by reps ({result.claims_refused} refused), "
-                f"{result.followups} follow-ups, {result.won} deals won."
+                f"{result.followups} follow-ups, {result.won} deals won, "
+                f"{result.transfer_requests} transfer request to decide."
             )
         else:
             log(f"Demo leads: all {result.existing} already there, nothing created.")

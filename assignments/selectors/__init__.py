@@ -7,13 +7,21 @@ from .leads import (
     SCOPES,
     attach_live_ownership,
     get_lead_for,
+    get_pool_lead_name,
     list_leads_visible_to,
     live_ownerships,
     map_live_ownerships,
 )
 from .people import list_reassign_candidates
 from .policies import EffectivePolicy, get_effective_policy, get_global_policy
-from .transfers import list_transfer_requests_visible_to
+from .transfers import (
+    RequesterLoad,
+    count_requests_to_decide,
+    list_my_requests,
+    list_requests_to_decide,
+    list_transfer_requests_visible_to,
+    requester_loads,
+)
 
 __all__ = [
     "SCOPES",
@@ -21,8 +29,10 @@ __all__ = [
     "ClaimSummary",
     "EffectivePolicy",
     "OwnedMatch",
+    "RequesterLoad",
     "attach_live_ownership",
     "count_claim_slots",
+    "count_requests_to_decide",
     "find_duplicates",
     "find_duplicates_of_lead",
     "get_claim_state",
@@ -30,10 +40,14 @@ __all__ = [
     "get_effective_policy",
     "get_global_policy",
     "get_lead_for",
+    "get_pool_lead_name",
     "list_history",
     "list_leads_visible_to",
+    "list_my_requests",
     "list_reassign_candidates",
+    "list_requests_to_decide",
     "list_transfer_requests_visible_to",
     "live_ownerships",
     "map_live_ownerships",
+    "requester_loads",
 ]

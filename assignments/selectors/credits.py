@@ -20,7 +20,12 @@ from ..models import Credit, OwnershipEvent
 CENT = Decimal("0.01")
 RESULTS_CACHE_SECONDS = 3600
 # History records that make their `to_owner` the owner, and those that leave none.
-_GIVES = {OwnershipEvent.Kind.CLAIM, OwnershipEvent.Kind.ASSIGN, OwnershipEvent.Kind.REASSIGN}
+_GIVES = {
+    OwnershipEvent.Kind.CLAIM,
+    OwnershipEvent.Kind.ASSIGN,
+    OwnershipEvent.Kind.REASSIGN,
+    OwnershipEvent.Kind.TRANSFER,
+}
 _ENDS = {OwnershipEvent.Kind.RELEASE, OwnershipEvent.Kind.EXPIRE}
 
 

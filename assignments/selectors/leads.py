@@ -76,6 +76,15 @@ def get_lead_for(*, user: User, lead_id: int) -> Lead:
     return lead
 
 
+def get_pool_lead_name(*, user: User, lead_id: int) -> str:
+    """The company name of a lead in a pool the user sees, whoever owns it: what a refused
+    claim on its pool row keeps showing. Empty for anything else."""
+    lead = Lead.objects.filter(pk=lead_id).only("company_name", "pool_team_id").first()
+    if lead is None or not access.in_pool_scope(user, lead):
+        return ""
+    return lead.company_name
+
+
 def map_live_ownerships(
     *, lead_ids: Iterable[int], now: datetime | None = None
 ) -> dict[int, Ownership]:

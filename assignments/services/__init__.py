@@ -18,10 +18,11 @@ from .lifecycle import change_status
 from .merge import merge_leads
 from .policies import update_policy
 from .reassign import reassign_lead
-from .transfers import request_transfer
+from .transfers import approve_transfer, reject_transfer, request_transfer, withdraw_transfer
 
 __all__ = [
     "add_contact",
+    "approve_transfer",
     "change_status",
     "correct_credit",
     "create_deal",
@@ -35,6 +36,7 @@ __all__ = [
     "merge_leads",
     "propose_credit_shares",
     "reassign_lead",
+    "reject_transfer",
     "release_lead",
     "remove_collaborator",
     "request_transfer",
@@ -44,4 +46,5 @@ __all__ = [
     "update_lead",
     "update_policy",
     "win_deal",
+    "withdraw_transfer",
 ]

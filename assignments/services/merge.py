@@ -11,7 +11,8 @@ from leads.models import Contact, FollowUp, Lead
 
 from .. import access
 from ..exceptions import CannotMerge, MergeWonLead, OwnershipConflict
-from ..models import Ownership, OwnershipEvent, TransferRequest
+from ..models import Ownership, OwnershipEvent
+from .pending_requests import close_pending_requests
 from .periods import current_period, end_period, record_ownership_event
 
 
@@ -49,9 +50,8 @@ def _merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str) 
 
     moved_contacts = Contact.objects.filter(lead=merged).update(lead=survivor)
     moved_followups = FollowUp.objects.filter(lead=merged).update(lead=survivor)
-    TransferRequest.objects.filter(lead=merged, status=TransferRequest.Status.PENDING).update(
-        lead=survivor
-    )
+    # Requests asked for the merged record: the managers' merge decides who keeps it.
+    close_pending_requests(lead_ids=[merged.pk], now=now, back_to_pool=False)
     # Earlier merges into the merged lead now point at the survivor: one level of history.
     Lead.objects.filter(merged_into=merged).update(merged_into=survivor)
     Lead.objects.filter(pk=merged.pk).update(merged_into=survivor)

@@ -16,6 +16,7 @@ from ..models import Ownership, OwnershipEvent
 from ..selectors.claims import count_claim_slots
 from ..selectors.collaborators import attach_collaborator
 from ..selectors.policies import EffectivePolicy, get_effective_policy
+from .pending_requests import close_pending_requests
 
 # Every claim writes one period and one history row: hand-written INSERTs (crm/sql.py).
 _EVENT_SQL = Statement(
@@ -119,9 +120,16 @@ def expiry_notice_key(period_id) -> str:
 
 
 def end_period(*, period: Ownership, kind: str, at: datetime) -> None:
+    """Close the owner's period; the pending transfer requests that asked this owner for the
+    customer close with it (as stale)."""
     period.ended_at = at
     period.end_kind = kind
     period.save(update_fields=["ended_at", "end_kind"])
+    close_pending_requests(
+        lead_ids=[period.lead_id],
+        now=timezone.now(),
+        back_to_pool=kind in (Ownership.EndKind.RELEASE, Ownership.EndKind.EXPIRE),
+    )
 
 
 def start_period(*, lead: Lead, owner: User, policy: EffectivePolicy, now: datetime) -> Ownership:

@@ -13,6 +13,7 @@ from accounts.outbox import NewNotification, notify, queue_delivery
 from .. import live
 from ..locks import lock_stale_leads
 from ..models import Ownership, OwnershipEvent
+from .pending_requests import close_pending_requests
 from .periods import expiry_notice_key
 
 # One statement per batch on PostgreSQL: close the periods (re-checked under the lead locks
@@ -84,8 +85,11 @@ def _recycle_batch(*, batch_size: int, now: datetime) -> int:
         with connection.cursor() as cursor:
             cursor.execute(_RECYCLE_SQL, params)
             closed, _events, _notes = cursor.fetchone()
-        return closed
-    return _recycle_batch_portable(lead_ids=lead_ids, now=now)
+    else:
+        closed = _recycle_batch_portable(lead_ids=lead_ids, now=now)
+    # Requests for these customers asked their former owners: closed with the claims.
+    close_pending_requests(lead_ids=lead_ids, now=now, back_to_pool=True, nudge=False)
+    return closed
 
 
 def _recycle_batch_portable(*, lead_ids: list[int], now: datetime) -> int:

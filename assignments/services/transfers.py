@@ -1,17 +1,26 @@
-"""Transfer requests (转移申请): a rep asks for a customer another rep owns. Stored for the
-owner's manager to decide; asking changes no ownership.
+"""Transfer requests (转移申请) and their decisions (转移审批): a rep asks for a customer
+another rep owns; the owner's manager (or an admin) approves or rejects; the rep may withdraw.
 
-Asking reveals nothing the asker may not know: it is allowed for a lead they may see, or for
-one that the server itself matches as a strong duplicate of the customer they tried to create
-(`attempted`, re-checked here: the client is never trusted). Anything else is a 404, and
-nobody is notified."""
+Asking reveals nothing the asker may not know: it is allowed for a lead they may see or whose
+pool they see (a claim would name the owner), or for one that the server itself matches as a
+strong duplicate of the customer they tried to create (`attempted`, re-checked here: the
+client is never trusted). Anything else is a 404, and nobody is notified.
+
+Approving moves the customer under the lead's row lock, in the claim's lock order (the
+requester's row, then the lead's, then the request's), with one `transfer` history record
+that names the request. Each decision locks the request's row and re-reads its status, so of
+two decisions at once one wins and the other gets `already_decided`. A request whose owner
+no longer holds the customer is closed as `stale` (when the owner's period ends, see
+`pending_requests`; and here, if one was missed) and nothing moves."""
 
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.locks import lock_user
 from accounts.models import Notification, User
 from accounts.outbox import NewNotification, notify
 from crm.errors import NotFound
@@ -21,9 +30,27 @@ from leads.locks import lock_lead
 from leads.models import Lead
 
 from .. import access
-from ..exceptions import AlreadyOwner, InvalidAttempted, LeadInPool, TransferAlreadyRequested
-from ..models import TransferRequest
-from .periods import current_period
+from ..exceptions import (
+    AlreadyDecided,
+    AlreadyOwner,
+    InvalidAttempted,
+    InvalidTarget,
+    LeadInPool,
+    OwnershipConflict,
+    ReasonRequired,
+    RequestStale,
+    TransferAlreadyRequested,
+)
+from ..models import Ownership, OwnershipEvent, TransferRequest
+from ..selectors.policies import get_effective_policy
+from .pending_requests import decision_notice_key
+from .periods import (
+    current_period,
+    end_period,
+    ensure_below_limit,
+    record_ownership_event,
+    start_period,
+)
 
 # What a rep may say they tried to create, and how long each part may be.
 ATTEMPTED_FIELDS = {
@@ -85,7 +112,7 @@ def _request_transfer(
     lead = lock_lead(lead_id)
     now = timezone.now()
     period = current_period(lead=lead, now=now, viewer=actor)
-    if not access.can_see(actor, lead, period) and not _strongly_matches(lead, attempted):
+    if not access.may_ask_for(actor, lead, period) and not _strongly_matches(lead, attempted):
         raise NotFound()
     if period is None:
         raise LeadInPool()
@@ -115,6 +142,8 @@ def _request_transfer(
                         "company": lead.company_name,
                         "owner": period.owner.display_name,
                         "requester": actor.display_name,
+                        "request": request.pk,
+                        "path": reverse("leads:transfer_inbox"),
                     },
                     dedupe_key=f"transfer-requested:{request.pk}",
                 )
@@ -141,3 +170,179 @@ def _strongly_matches(lead: Lead, attempted: dict) -> bool:
 def _deciding_manager_id(owner: User) -> int | None:
     team = owner.team
     return team.manager_id if team is not None else None
+
+
+# --- decisions ------------------------------------------------------------------------------
+def approve_transfer(
+    *, request_id: int, actor: User, reason: str = "", override_limit: bool = False
+) -> TransferRequest:
+    """The owner's manager (or an admin) gives the customer to the requester. The requester's
+    claim limit applies unless `override_limit` (recorded). Raises RequestStale (after
+    closing the request) when the owner no longer holds the customer."""
+    try:
+        request, stale = _approve_transfer(
+            request_id=request_id,
+            actor=actor,
+            reason=_clean_reason(reason),
+            override_limit=override_limit,
+        )
+    except IntegrityError as exc:
+        raise OwnershipConflict() from exc
+    if stale:
+        # Raised only now: closing the request as stale is kept.
+        raise RequestStale()
+    return request
+
+
+@transaction.atomic(durable=True)
+def _approve_transfer(
+    *, request_id: int, actor: User, reason: str, override_limit: bool
+) -> tuple[TransferRequest, bool]:
+    request = _visible_request(request_id, actor)
+    access.ensure_may_decide_transfer(actor, request)
+    # The claim's lock order: the requester's row (claim limit), the lead's, the request's.
+    requester = lock_user(request.requester_id)
+    lead = lock_lead(request.lead_id)
+    request = _lock_pending(request_id)
+    now = timezone.now()
+    # Settles an expired claim first (which closes this request as stale with it).
+    period = current_period(lead=lead, now=now)
+    request.refresh_from_db(fields=["status", "decided_at"])
+    if request.status == TransferRequest.Status.STALE:
+        return request, True
+    if period is None or period.owner_id != request.owner_id:
+        _close(request, status=TransferRequest.Status.STALE, actor=None, reason="", now=now)
+        _notify_decision(request, lead=lead, actor=None, in_pool=period is None)
+        return request, True
+    if not access.may_own(requester):
+        raise InvalidTarget()
+    policy = get_effective_policy(team_id=requester.team_id)
+    if not override_limit:
+        ensure_below_limit(owner=requester, policy=policy, now=now)
+    # Decided before the owner's period ends, which closes the other pending requests.
+    request.override_limit = bool(override_limit)
+    _close(request, status=TransferRequest.Status.APPROVED, actor=actor, reason=reason, now=now)
+    end_period(period=period, kind=Ownership.EndKind.TRANSFER, at=now)
+    start_period(lead=lead, owner=requester, policy=policy, now=now)
+    record_ownership_event(
+        lead=lead,
+        kind=OwnershipEvent.Kind.TRANSFER,
+        actor=actor,
+        from_owner_id=period.owner_id,
+        to_owner_id=requester.pk,
+        reason=reason or request.reason,
+        details={"transfer_request": request.pk, "override_limit": bool(override_limit)},
+        at=now,
+    )
+    _notify_decision(request, lead=lead, actor=actor)
+    return request, False
+
+
+@transaction.atomic(durable=True)
+def reject_transfer(*, request_id: int, actor: User, reason: str) -> TransferRequest:
+    """The owner's manager (or an admin) says no, with a reason. Nothing moves."""
+    reason = _clean_reason(reason)
+    if not reason:
+        raise ReasonRequired()
+    request = _visible_request(request_id, actor)
+    access.ensure_may_decide_transfer(actor, request)
+    request = _lock_pending(request_id)
+    _close(
+        request,
+        status=TransferRequest.Status.REJECTED,
+        actor=actor,
+        reason=reason,
+        now=timezone.now(),
+    )
+    _notify_decision(request, lead=request.lead, actor=actor)
+    return request
+
+
+@transaction.atomic(durable=True)
+def withdraw_transfer(*, request_id: int, actor: User) -> TransferRequest:
+    """The requester takes their request back while it is pending. Nobody is notified: it
+    leaves the manager's inbox."""
+    request = _visible_request(request_id, actor)
+    access.ensure_may_withdraw_transfer(actor, request)
+    request = _lock_pending(request_id)
+    _close(
+        request,
+        status=TransferRequest.Status.WITHDRAWN,
+        actor=actor,
+        reason="",
+        now=timezone.now(),
+    )
+    return request
+
+
+def _clean_reason(reason) -> str:
+    return (reason or "").strip()[:MAX_REASON]
+
+
+def _visible_request(request_id: int, actor: User) -> TransferRequest:
+    request = (
+        TransferRequest.objects.select_related("lead", "requester", "owner")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or not access.can_see_transfer_request(actor, request):
+        raise NotFound()
+    return request
+
+
+def _lock_pending(request_id: int) -> TransferRequest:
+    """The request's row, locked, and still pending."""
+    request = (
+        TransferRequest.objects.select_for_update(of=("self",))
+        .select_related("lead", "requester", "owner")
+        .get(pk=request_id)
+    )
+    if request.status == TransferRequest.Status.STALE:
+        raise RequestStale()
+    if request.status != TransferRequest.Status.PENDING:
+        raise AlreadyDecided(status=request.status, label=request.get_status_display())
+    return request
+
+
+def _close(request: TransferRequest, *, status: str, actor: User | None, reason: str, now):
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = now
+    request.decision_reason = reason
+    request.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_reason", "override_limit"]
+    )
+
+
+def _notify_decision(
+    request: TransferRequest, *, lead: Lead, actor: User | None, in_pool: bool = False
+) -> None:
+    """The requester, the owner they asked and the owner's manager hear the outcome and the
+    reason (not whoever decided: they know)."""
+    payload = {
+        "company": lead.company_name,
+        "status": request.status,
+        "reason": request.decision_reason,
+        "manager": actor.display_name if actor else "",
+        "requester": request.requester.display_name,
+        "owner": request.owner.display_name,
+        "in_pool": in_pool,
+        "request": request.pk,
+    }
+    recipients = {request.requester_id: reverse("leads:my_requests")}
+    if request.status != TransferRequest.Status.STALE:
+        recipients[request.owner_id] = ""
+        manager_id = _deciding_manager_id(request.owner)
+        if manager_id is not None:
+            recipients.setdefault(manager_id, reverse("leads:transfer_inbox"))
+    notify(
+        NewNotification(
+            user_id=user_id,
+            kind=Notification.Kind.TRANSFER_DECIDED,
+            lead_id=lead.pk,
+            payload={**payload, "path": path} if path else payload,
+            dedupe_key=decision_notice_key(request.pk, user_id),
+        )
+        for user_id, path in recipients.items()
+        if actor is None or user_id != actor.pk
+    )

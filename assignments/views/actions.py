@@ -14,7 +14,7 @@ from crm.errors import DomainError, NotFound, PermissionDenied
 from leads.forms import FollowUpForm
 from leads.models import Lead
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import MergeForm, ReassignForm, ReleaseForm, TransferRequestForm
 from .detail import after_action, lead_or_404, render_detail
 from .duplicate_rows import attempted_from
@@ -33,11 +33,26 @@ def claim(request, lead_id: int):
     except DomainError as exc:
         error = exc
     if request.htmx:
+        # The row that lost keeps the company's name, and offers to ask for the customer.
         lead = lead_or_404(request, lead_id) if error is None else None
+        company = (
+            lead.company_name
+            if lead
+            else selectors.get_pool_lead_name(user=request.user, lead_id=lead_id)
+        )
         return render(
             request,
             "leads/_pool_row_result.html",
-            {"lead_id": lead_id, "lead": lead, "period": period, "error": error},
+            {
+                "lead_id": lead_id,
+                "lead": lead,
+                "company": company,
+                "period": period,
+                "error": error,
+                "may_ask": error is not None
+                and error.code == "already_owned"
+                and access.may_own(request.user),
+            },
         )
     if error is None:
         return after_action(request, lead_id, success=_("You now own this customer."))
@@ -134,7 +149,7 @@ def request_transfer(request, lead_id: int):
     except DomainError as exc:
         return after_action(request, lead_id, error=exc)
     messages.success(request, _("Transfer requested; the owner's manager will decide."))
-    return redirect("leads:mine")
+    return redirect("leads:my_requests")
 
 
 @login_required

@@ -100,3 +100,11 @@ def test_seed_demo_is_idempotent_and_logins_work(client):
     assert all(team.manager is not None for team in Team.objects.all())
     assert client.login(username="rep1", password="noclash-demo")
     assert client.login(username="admin", password="noclash-admin")
+    # One transfer request waits in a manager's inbox (and the second seeding added none).
+    from assignments.models import TransferRequest
+
+    request = TransferRequest.objects.get()
+    assert request.status == "pending" and request.requester.team_id == request.owner.team_id
+    manager = request.owner.team.manager
+    assert client.login(username=manager.username, password="noclash-demo")
+    assert 'data-testid="nav-count">1<' in client.get("/").content.decode()

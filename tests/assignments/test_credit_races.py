@@ -24,7 +24,7 @@ def owner_in_history_at(lead_id, instant):
     for event in OwnershipEvent.objects.filter(lead_id=lead_id, at__lte=instant).order_by(
         "at", "id"
     ):
-        if event.kind in ("claim", "assign", "reassign"):
+        if event.kind in ("claim", "assign", "reassign", "transfer"):
             owner = event.to_owner_id
         elif event.kind in ("release", "expire"):
             owner = None

@@ -1,7 +1,7 @@
 """Credit is derived from the record, never typed in: for many random ownership histories
-(claims, expiries, recycling, releases, reassignments, merges, collaborators and credit
-splits), the credit written at the win equals an independent replay of what the history and
-the agreements showed at that instant (a property test)."""
+(claims, expiries, recycling, releases, reassignments, approved transfer requests, merges,
+collaborators and credit splits), the credit written at the win equals an independent
+replay of what the history and the agreements showed at that instant (a property test)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -28,6 +28,7 @@ STEPS = st.lists(
         st.tuples(st.just("recycle"), st.just("")),
         st.tuples(st.just("release"), st.just("")),
         st.tuples(st.just("reassign"), st.sampled_from(REPS)),
+        st.tuples(st.just("transfer"), st.sampled_from(REPS)),
         st.tuples(st.just("merge"), st.sampled_from(REPS)),
         st.tuples(st.just("invite"), st.sampled_from(REPS)),
         st.tuples(st.just("remove"), st.sampled_from(REPS)),
@@ -70,7 +71,7 @@ def replay_owner(lead_id, instant):
     for record in OwnershipEvent.objects.filter(lead_id=lead_id, at__lte=instant).order_by(
         "at", "id"
     ):
-        if record.kind in ("claim", "assign", "reassign"):
+        if record.kind in ("claim", "assign", "reassign", "transfer"):
             owner = record.to_owner_id
         elif record.kind in ("release", "expire"):
             owner = None
@@ -112,6 +113,11 @@ def apply(step, lead, manager, reps, other_lead, clock):
         services.reassign_lead(
             lead_id=lead.pk, actor=manager, to_user_id=reps[arg].pk, reason="cover"
         )
+    elif kind == "transfer" and owner is not None and reps[arg] != owner:
+        # `arg` asks for the customer and the manager approves.
+        asked = services.request_transfer(lead_id=lead.pk, actor=reps[arg], reason="mine")
+        services.approve_transfer(request_id=asked.pk, actor=manager)
+        event("a transfer approved")
     elif kind == "merge":
         # Another record of the customer, owned by `arg`, merged into this one.
         services.claim_lead(lead_id=other_lead.pk, actor=reps[arg])

@@ -103,7 +103,9 @@ def test_request_transfer_from_the_refusal(client, rep, teammate, make_lead):
         },
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == "/leads/mine/"
+    # To My requests, where the rep follows the decision.
+    assert response.redirect_chain[-1][0] == "/leads/transfers/mine/"
+    assert STAR_AGAIN["company_name"] in response.content.decode()
     assert "Transfer requested; the owner&#x27;s manager will decide." in response.content.decode()
     transfer = TransferRequest.objects.get(lead=existing)
     assert transfer.requester == rep and transfer.owner == teammate
