@@ -54,12 +54,14 @@ def open_the_pool() -> None:
 
 def reset_ownership() -> None:
     """Every lead back in the pool. TRUNCATE fires no row triggers, so the append-only
-    history trigger does not object; this is a throw-away bench database."""
+    history trigger does not object; CASCADE empties what refers to the periods and the
+    history too (credits, collaborators): this is a throw-away bench database."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE assignments_ownershipevent, assignments_ownership RESTART IDENTITY"
+            "TRUNCATE assignments_ownershipevent, assignments_ownership, assignments_collision "
+            "RESTART IDENTITY CASCADE"
         )
 
 
