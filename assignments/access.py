@@ -311,6 +311,23 @@ def ensure_may_decide_transfer(user: User, request) -> None:
         raise PermissionDenied(_("Only the owner's manager or an admin decides this request."))
 
 
+def collisions_q(user: User) -> Q:
+    """Which collision records a user sees (on Collision): their own; for a manager also
+    those of their teams' reps and those on their teams' reps' customers; all for an admin."""
+    if user.is_admin:
+        return Q()
+    condition = Q(user_id=user.pk)
+    teams = managed_team_ids(user)
+    if teams:
+        condition |= Q(user__team_id__in=teams) | Q(owner__team_id__in=teams)
+    return condition
+
+
+def can_see_lead_collisions(user: User, lead, period) -> bool:
+    """A customer's collision records on its page: managers and admins who see it."""
+    return is_manager_or_admin(user) and can_see(user, lead, period)
+
+
 def can_see_transfer_inbox(user: User) -> bool:
     return is_manager_or_admin(user)
 

@@ -150,8 +150,10 @@ class DuplicateFound(DomainError):
 
     status = 409
 
-    def __init__(self, message: str, *, matches: list) -> None:
+    def __init__(self, message: str, *, matches: list, attempted: dict | None = None) -> None:
         self.match_objects = matches
+        # What identified the attempted customer, for the collision log (not answered).
+        self.attempted = attempted or {}
         super().__init__(message, matches=[m.as_dict() for m in matches])
 
 

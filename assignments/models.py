@@ -277,6 +277,57 @@ class TransferRequest(models.Model):
         return self.status == self.Status.PENDING
 
 
+class Collision(models.Model):
+    """The collision log (撞单记录): a refused claim, or a create or edit refused (or
+    confirmed) because the customer already exists. Written after the refused transaction
+    rolled back, in its own short one. Keeps no more than the refusal showed: who owned the
+    customer, the duplicate check's reasons, and what identifies the attempted customer
+    (name, city, registration code, website; never a phone number or an e-mail)."""
+
+    class Code(models.TextChoices):
+        ALREADY_OWNED = "already_owned", _("Claim refused: already owned")
+        DUPLICATE_OWNED = "duplicate_owned", _("Duplicate of another rep's customer")
+        DUPLICATE_IN_POOL = "duplicate_in_pool", _("Duplicate of a pool customer")
+        DUPLICATE_OWN = "duplicate_own", _("Duplicate of one's own customer")
+        POSSIBLE_DUPLICATE = "possible_duplicate", _("Possible duplicate")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # The existing customer the attempt collided with.
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.PROTECT, related_name="collisions", db_index=False
+    )
+    # Its owner as the refusal named them (empty: in the pool).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    code = models.CharField(max_length=20, choices=Code.choices)
+    # Duplicates: the attempted identity and the check's reasons (same_phone, ...).
+    attempted = models.JSONField(default=dict, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    # A possible duplicate the user confirmed as a different customer (nothing was refused).
+    confirmed = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("collision")
+        verbose_name_plural = _("collision log")
+        indexes = [
+            models.Index(fields=["lead", "at"], name="collision_lead_at"),
+            models.Index(fields=["user", "at"], name="collision_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} #{self.lead_id} by {self.user_id}"
+
+
 class Collaborator(models.Model):
     """A colleague the owner invited to help on a customer (协作人) during one claim: they see
     it in full and log follow-ups (which never extend the owner's protection), without owning

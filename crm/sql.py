@@ -46,11 +46,35 @@ class Statement:
         if connection.vendor != "postgresql":
             cursor.execute(self.sql, params)
             return
+        self._ensure_prepared(cursor)
+        cursor.execute(self._execute, params)
+
+    def execute_committed_async(self, cursor, params: Sequence = ()) -> None:
+        """Run the statement as a transaction of its own, in one round trip, committed
+        without waiting for the WAL flush (synchronous_commit off: a crash of PostgreSQL may
+        lose the last fraction of a second of such writes, never corrupt anything). For
+        records that are evidence, not rules. The connection must be in autocommit mode
+        (outside any atomic block); elsewhere (SQLite) it is a plain autocommitted statement.
+        If the statement fails, the transaction is rolled back before the error is raised."""
+        if connection.in_atomic_block:
+            raise RuntimeError("execute_committed_async needs autocommit mode")
+        if connection.vendor != "postgresql":
+            cursor.execute(self.sql, params)
+            return
+        self._ensure_prepared(cursor)
+        try:
+            cursor.execute(
+                f"BEGIN; SET LOCAL synchronous_commit TO OFF; {self._execute}; COMMIT", params
+            )
+        except Exception:
+            cursor.execute("ROLLBACK")
+            raise
+
+    def _ensure_prepared(self, cursor) -> None:
         names = _prepared.setdefault(connection.connection, set())
         if self.name not in names:
             cursor.execute(self._prepare)
             names.add(self.name)
-        cursor.execute(self._execute, params)
 
 
 def as_row_id(value) -> int | None:

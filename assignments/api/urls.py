@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda, collaboration, customers, deals, transfers, views
+from . import agenda, collaboration, collisions, customers, deals, transfers, views
 
 urlpatterns = [
     path("leads/", customers.LeadListCreateApi.as_view(), name="api-leads"),
@@ -106,6 +106,7 @@ urlpatterns = [
         name="api-lead-credit-shares-reject",
     ),
     path("agenda/", agenda.AgendaApi.as_view(), name="api-agenda"),
+    path("collisions/", collisions.CollisionListApi.as_view(), name="api-collisions"),
     path("lost-reasons/", deals.LostReasonsApi.as_view(), name="api-lost-reasons"),
     path("policy/", views.GlobalPolicyApi.as_view(), name="api-policy"),
     path("teams/<int:team_id>/policy/", views.TeamPolicyApi.as_view(), name="api-team-policy"),

@@ -1,6 +1,7 @@
 """Ownership reads, scoped by who is asking."""
 
 from .claims import ClaimState, ClaimSummary, count_claim_slots, get_claim_state, get_claim_summary
+from .collisions import list_collisions_visible_to, list_lead_collisions
 from .duplicates import OwnedMatch, find_duplicates, find_duplicates_of_lead
 from .history import list_history
 from .leads import (
@@ -12,6 +13,7 @@ from .leads import (
     live_ownerships,
     map_live_ownerships,
 )
+from .notices import OwnerNotice, get_owner_notice, has_link_to
 from .people import list_reassign_candidates
 from .policies import EffectivePolicy, get_effective_policy, get_global_policy
 from .transfers import (
@@ -29,6 +31,7 @@ __all__ = [
     "ClaimSummary",
     "EffectivePolicy",
     "OwnedMatch",
+    "OwnerNotice",
     "RequesterLoad",
     "attach_live_ownership",
     "count_claim_slots",
@@ -40,8 +43,12 @@ __all__ = [
     "get_effective_policy",
     "get_global_policy",
     "get_lead_for",
+    "get_owner_notice",
     "get_pool_lead_name",
+    "has_link_to",
     "list_history",
+    "list_collisions_visible_to",
+    "list_lead_collisions",
     "list_leads_visible_to",
     "list_my_requests",
     "list_reassign_candidates",

@@ -9,6 +9,7 @@ from .. import access
 from ..exceptions import AlreadyOwned, CustomerWon, InCooldown, OwnershipConflict, ReasonRequired
 from ..models import Ownership, OwnershipEvent
 from ..selectors.claims import get_claim_state
+from .collisions import logs_refusals
 from .periods import (
     current_period,
     end_period,
@@ -19,9 +20,11 @@ from .periods import (
 )
 
 
+@logs_refusals
 def claim_lead(*, lead_id: int, actor: User) -> Ownership:
     """Take a lead with no live owner. Returns the actor's live period (a no-op when the actor
-    already owns it). Raises AlreadyOwned, ClaimLimitReached, InCooldown."""
+    already owns it). Raises AlreadyOwned (logged as a collision), ClaimLimitReached,
+    InCooldown."""
     try:
         return _claim_lead(lead_id=lead_id, actor=actor)
     except IntegrityError as exc:

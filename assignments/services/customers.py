@@ -22,12 +22,14 @@ from .. import access
 from ..exceptions import InvalidTarget, OwnershipConflict
 from ..models import OwnershipEvent
 from ..selectors.duplicates import find_duplicates
+from .collisions import attempted_identity, logs_refusals
 from .duplicates import ensure_not_duplicate, overridden_record
 from .periods import assign_new_lead, current_period, record_ownership_event
 
 EDITABLE_FIELDS = records.LEAD_FIELDS
 
 
+@logs_refusals
 def create_lead(
     *,
     actor: User,
@@ -85,7 +87,12 @@ def _create_lead(
     contacts = [records.clean_contact_fields(c) for c in contacts]
     identity = identity_of_payload({**fields, "contacts": contacts})
     # After the user-row lock: the key locks serialise creators of the same customer.
-    overridden = ensure_not_duplicate(actor=actor, identity=identity, confirm=confirm_duplicate)
+    overridden = ensure_not_duplicate(
+        actor=actor,
+        identity=identity,
+        confirm=confirm_duplicate,
+        attempted=attempted_identity(fields),
+    )
     now = timezone.now()
     lead = records.create_customer(
         created_by=actor,
@@ -105,6 +112,7 @@ def _create_lead(
     return lead
 
 
+@logs_refusals
 @transaction.atomic(durable=True)
 def update_lead(*, lead_id: int, actor: User, confirm_duplicate: bool = False, **changes) -> Lead:
     """The owner, their manager or an admin edits a customer's details (a pool lead: a
@@ -128,6 +136,7 @@ def update_lead(*, lead_id: int, actor: User, confirm_duplicate: bool = False, *
     )
 
 
+@logs_refusals
 @transaction.atomic(durable=True)
 def add_contact(*, lead_id: int, actor: User, confirm_duplicate: bool = False, **fields) -> Contact:
     def change(lead: Lead, contacts: list[Contact]) -> Contact:
@@ -144,6 +153,7 @@ def add_contact(*, lead_id: int, actor: User, confirm_duplicate: bool = False, *
     )
 
 
+@logs_refusals
 @transaction.atomic(durable=True)
 def update_contact(
     *, lead_id: int, contact_id: int, actor: User, confirm_duplicate: bool = False, **fields
@@ -182,7 +192,12 @@ def _edit_customer(*, lead_id: int, actor: User, confirm: bool, change: Callable
         # Something new identifies the customer (not just a title or an industry).
         known = {m.lead.pk: m.level for m in find_duplicates(before, exclude=(lead.pk,))}
         overridden = ensure_not_duplicate(
-            actor=actor, identity=after, exclude=(lead.pk,), confirm=confirm, known=known
+            actor=actor,
+            identity=after,
+            exclude=(lead.pk,),
+            confirm=confirm,
+            known=known,
+            attempted=attempted_identity(vars(lead), record=lead.pk),
         )
         if overridden:
             record_ownership_event(

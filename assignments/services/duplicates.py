@@ -14,6 +14,7 @@ from leads.models import Lead
 
 from ..exceptions import DuplicateInPool, DuplicateOwn, DuplicateOwned, PossibleDuplicate
 from ..selectors.duplicates import OwnedMatch, find_duplicates
+from .collisions import log_confirmed
 
 
 def summary_for(match: OwnedMatch) -> str:
@@ -41,14 +42,16 @@ def ensure_not_duplicate(
     exclude: tuple[int, ...] = (),
     confirm: bool = False,
     known: dict[int, str] | None = None,
+    attempted: dict | None = None,
 ) -> list[OwnedMatch]:
     """Refuse a write that would make a second record of an existing customer.
 
     Strong match owned by another rep → DuplicateOwned; in the pool → DuplicateInPool; the
     actor's own → DuplicateOwn; only weak matches → PossibleDuplicate unless `confirm`.
     `known` ({lead id: level}) lists matches the record already had before this edit: they
-    do not block again unless they became strong. Returns the weak matches the actor
-    confirmed, for the history."""
+    do not block again unless they became strong. `attempted` (what identifies the attempted
+    customer) goes with a refusal to the collision log; confirmed weak matches are logged
+    here. Returns the weak matches the actor confirmed, for the history."""
     # Serialises writers of the same customer: the second one's check sees the first's lead.
     lock_customer_keys(identity.lock_keys)
     known = known or {}
@@ -66,17 +69,20 @@ def ensure_not_duplicate(
                 gettext("Already exists: %(summary)s. Request a transfer instead.")
                 % {"summary": summary_for(owned[0])},
                 matches=owned + [m for m in strong if m not in owned],
+                attempted=attempted,
             )
         if pooled:
             raise DuplicateInPool(
                 gettext("Already exists in the pool: %(company)s. Claim it instead.")
                 % {"company": pooled[0].lead.company_name},
                 matches=pooled + [m for m in strong if m not in pooled],
+                attempted=attempted,
             )
         raise DuplicateOwn(
             gettext("Already exists among your customers: %(company)s.")
             % {"company": strong[0].lead.company_name},
             matches=strong,
+            attempted=attempted,
         )
     weak = [m for m in matches if m.level == WEAK]
     if weak and not confirm:
@@ -86,7 +92,10 @@ def ensure_not_duplicate(
             )
             % {"summary": summary_for(weak[0])},
             matches=weak,
+            attempted=attempted,
         )
+    if weak:
+        log_confirmed(actor_id=actor.pk, matches=weak, attempted=attempted or {})
     return weak
 
 

@@ -2,7 +2,8 @@
 another rep owns; the owner's manager (or an admin) approves or rejects; the rep may withdraw.
 
 Asking reveals nothing the asker may not know: it is allowed for a lead they may see or whose
-pool they see (a claim would name the owner), or for one that the server itself matches as a
+pool they see (a claim would name the owner), one they have a link to (they owned it, followed
+it up, collided with it, were notified about it), or one that the server itself matches as a
 strong duplicate of the customer they tried to create (`attempted`, re-checked here: the
 client is never trusted). Anything else is a 404, and nobody is notified.
 
@@ -42,6 +43,7 @@ from ..exceptions import (
     TransferAlreadyRequested,
 )
 from ..models import Ownership, OwnershipEvent, TransferRequest
+from ..selectors.notices import has_link_to
 from ..selectors.policies import get_effective_policy
 from .pending_requests import decision_notice_key
 from .periods import (
@@ -112,7 +114,11 @@ def _request_transfer(
     lead = lock_lead(lead_id)
     now = timezone.now()
     period = current_period(lead=lead, now=now, viewer=actor)
-    if not access.may_ask_for(actor, lead, period) and not _strongly_matches(lead, attempted):
+    if not (
+        access.may_ask_for(actor, lead, period)
+        or has_link_to(user=actor, lead_id=lead.pk)
+        or _strongly_matches(lead, attempted)
+    ):
         raise NotFound()
     if period is None:
         raise LeadInPool()

@@ -23,6 +23,7 @@ from ..forms import (
     ReleaseForm,
     SharesForm,
     StatusForm,
+    TransferRequestForm,
 )
 from ..models import Collaborator, CreditAgreement
 from ..selectors import credits
@@ -49,9 +50,18 @@ def detail(request, lead_id: int):
     except NotFound as exc:
         # A merged record is hidden: its old links lead to the customer it became part of.
         survivor_id = _survivor_id(lead_id)
-        if survivor_id is None:
+        if survivor_id is not None:
+            return _to_survivor(request, survivor_id)
+        # No dead end for a customer the user knew of: who has it now, and asking for it.
+        notice = selectors.get_owner_notice(user=request.user, lead_id=lead_id)
+        if notice is None:
             raise Http404 from exc
-        return _to_survivor(request, survivor_id)
+        return render(
+            request,
+            "leads/not_yours.html",
+            {"notice": notice, "transfer_form": TransferRequestForm()},
+            status=403,
+        )
     if lead.merged_into_id is not None:
         return _to_survivor(request, _survivor_id(lead.pk))
     return render_detail(request, lead)
@@ -160,6 +170,9 @@ def render_detail(request, lead: Lead, *, status: int = 200, **forms):
         "shares_form": forms.get("shares_form")
         or SharesForm(people=list_share_people(period=period)),
         "can_decide_shares": access.can_decide_credit_shares(user, period),
+        "collisions": selectors.list_lead_collisions(lead_id=lead.pk)
+        if access.can_see_lead_collisions(user, lead, period)
+        else None,
     }
     return render(request, "leads/detail.html", context, status=status)
 

@@ -107,12 +107,15 @@ def test_claim_follow_up_win_and_see_the_credit(
     assert credit_row.ownership_event.kind == "claim"
     assert Lead.objects.get(pk=lead.pk).status == Lead.Status.WON
 
-    # The teammate: the won customer is not in the pool and its page does not exist for them.
+    # The teammate: the won customer is not in the pool and they cannot open its page.
     other = browser.new_context().new_page()
     login(other, teammate.username, PASSWORD)
     other.goto(f"{live_server.url}/leads/pool/")
     expect(other.locator(f"#lead-{lead.pk}")).to_have_count(0)
-    assert other.goto(f"{live_server.url}/leads/{lead.pk}/").status == 404
+    # Its link is no dead end: it says whose it is (won: it stays theirs), nothing more.
+    assert other.goto(f"{live_server.url}/leads/{lead.pk}/").status == 403
+    expect(other.get_by_test_id("owner-now")).to_contain_text("Amy Chen")
+    expect(other.get_by_test_id("contacts")).to_have_count(0)
     other.goto(f"{live_server.url}/leads/pool/")
     # Even a hand-made claim (the pool's own form action, with the page's CSRF token).
     answer = other.evaluate(

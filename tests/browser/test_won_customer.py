@@ -49,7 +49,10 @@ def test_a_won_customer_stays_with_its_owner_after_its_protection(
     login(page, teammate.username, PASSWORD)
     page.goto(f"{live_server.url}/leads/pool/")
     expect(page.locator(f"#lead-{lead.pk}")).to_have_count(0)
-    assert page.goto(f"{live_server.url}/leads/{lead.pk}/").status == 404
+    # Its address says whose it is (won: it stays with its owner), and nothing more.
+    assert page.goto(f"{live_server.url}/leads/{lead.pk}/").status == 403
+    expect(page.get_by_test_id("owner-now")).to_contain_text("(won: it stays with its owner)")
+    expect(page.get_by_test_id("timeline")).to_have_count(0)
     page.goto(f"{live_server.url}/leads/new/")
     page.get_by_label("Company name").press_sequentially("云帆网络科技（杭州）")
     notice = page.get_by_test_id("duplicate")

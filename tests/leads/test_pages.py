@@ -97,10 +97,14 @@ def test_release_from_page_needs_reason_and_returns_to_pool(client, rep, make_le
     assert OwnershipEvent.objects.filter(lead=lead, kind="release", reason="No budget").exists()
 
 
-def test_other_reps_lead_pages_are_404(client, rep, teammate, make_lead):
+def test_other_reps_lead_pages_say_whose_and_act_as_404(client, rep, teammate, make_lead):
     lead = make_lead(actor=rep)
     client.force_login(teammate)
-    assert client.get(f"/leads/{lead.pk}/").status_code == 404
+    # A customer of their pool: the page says who owns it (no contacts), actions are 404.
+    response = client.get(f"/leads/{lead.pk}/")
+    assert response.status_code == 403
+    assert "This customer belongs to Alice Rep" in response.content.decode()
+    assert "1381234" not in response.content.decode()
     assert client.post(f"/leads/{lead.pk}/release/", {"reason": "mine now"}).status_code == 404
     assert (
         client.post(f"/leads/{lead.pk}/followup/", {"kind": "call", "note": "x"}).status_code == 404
