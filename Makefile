@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits
+.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,7 @@ bench-credits: install
 # Precision and recall of duplicate detection on the labelled set (bench/dedupe_eval.py).
 eval-dedupe: install
 	$(BIN)/python bench/dedupe_eval.py $(BENCH_ARGS)
+
+# The live pool's changes endpoint polled by 200 open pool pages while reps claim (bench/pool.py).
+bench-pool: install
+	$(BIN)/python bench/pool.py $(BENCH_ARGS)

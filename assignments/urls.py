@@ -6,6 +6,7 @@ from .views import actions, customers, deals, detail, home, lists, results, team
 
 lead_pages = [
     path("pool/", lists.pool, name="pool"),
+    path("pool/changes/", lists.pool_changes, name="pool_changes"),
     path("mine/", lists.mine, name="mine"),
     path("team/", lists.team, name="team"),
     path("new/", customers.create, name="new"),

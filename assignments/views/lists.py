@@ -1,9 +1,15 @@
-"""The lead lists: the pool, my customers and the team's, with their paging helpers."""
+"""The lead lists: the pool (with its live changes), my customers and the team's, with their
+paging helpers."""
+
+from datetime import UTC, datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from crm.errors import PermissionDenied
 from crm.sql import as_row_id
@@ -11,6 +17,7 @@ from leads.filters import LeadFilter
 from leads.models import Lead
 
 from .. import access, selectors
+from ..selectors.pool import MAX_ROWS, Cursor, get_pool_changes, get_pool_cursor
 
 PAGE_SIZE = 25
 
@@ -41,13 +48,96 @@ def _lead_rows(request, leads):
 
 @login_required
 def pool(request):
-    leads = selectors.list_leads_visible_to(user=request.user, scope="pool")
+    cursor = get_pool_cursor()
+    leads = selectors.list_leads_visible_to(user=request.user, scope="pool", now=cursor.asked_at)
     filters = LeadFilter(request.GET, queryset=leads)
     rows, next_query = _page(request, filters.qs if filters.is_valid() else leads.none())
+    params = request.GET.copy()
+    params.pop("before", None)
     return render(
         request,
         "leads/pool.html",
-        {"filters": filters, "leads": _lead_rows(request, rows), "next_query": next_query},
+        {
+            "filters": filters,
+            "leads": _lead_rows(request, rows),
+            "next_query": next_query,
+            "cursor": _encode(cursor),
+            "filter_query": params.urlencode(),
+        },
+    )
+
+
+def _millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _encode(cursor: Cursor) -> str:
+    return "-".join(
+        str(part)
+        for part in (
+            _millis(cursor.rendered_at),
+            cursor.event_id,
+            cursor.lead_id,
+            _millis(cursor.asked_at),
+        )
+    )
+
+
+def _decode(text: str) -> Cursor | None:
+    parts = text.split("-")
+    if len(parts) != 4 or not all(part.isdigit() and len(part) <= 18 for part in parts):
+        return None
+    rendered, event_id, lead_id, asked = (int(part) for part in parts)
+    try:
+        return Cursor(
+            rendered_at=datetime.fromtimestamp(rendered / 1000, tz=UTC),
+            event_id=event_id,
+            lead_id=lead_id,
+            asked_at=datetime.fromtimestamp(asked / 1000, tz=UTC),
+        )
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _taken_text(user, taken) -> str:
+    if taken.owner is None:
+        return _("No longer in the pool")
+    if taken.owner.pk == user.pk:
+        return _("You claimed it")
+    return _("Claimed by %(owner)s") % {"owner": taken.owner}
+
+
+@login_required
+@require_GET
+def pool_changes(request):
+    """What the open pool page polls (see `selectors.pool`): JSON, cheap, never a rule."""
+    cursor = _decode(request.GET.get("cursor", ""))
+    shown_text = request.GET.get("shown", "")
+    shown = [int(part) for part in shown_text.split(",") if part.isdigit() and len(part) <= 18]
+    if cursor is None or len(shown) > MAX_ROWS:
+        return JsonResponse(
+            {"code": "invalid", "message": _("This page is out of date. Reload it.")}, status=400
+        )
+
+    def narrow(queryset):
+        filters = LeadFilter(request.GET, queryset=queryset)
+        return filters.qs if filters.is_valid() else queryset.none()
+
+    changes = get_pool_changes(user=request.user, cursor=cursor, shown=shown, narrow=narrow)
+    return JsonResponse(
+        {
+            "cursor": _encode(changes.cursor),
+            "taken": [
+                {
+                    "id": taken.lead_id,
+                    "company": taken.company_name,
+                    "owner": str(taken.owner) if taken.owner else None,
+                    "status": _taken_text(request.user, taken),
+                }
+                for taken in changes.taken
+            ],
+            "entered": changes.entered,
+        }
     )
 
 

@@ -20,3 +20,64 @@
   document.addEventListener("htmx:afterSwap", tick);
   setInterval(tick, 30000);
 })();
+
+// The live pool: an open pool page asks every 1.5 s (while it is visible) which of its rows
+// colleagues took and which customers entered the pool, and greys those rows ("Claimed by X",
+// keeping the company's name) or counts the newcomers in a badge that reloads the list.
+(function () {
+  "use strict";
+  var PERIOD = 1500;
+  function start() {
+    var live = document.getElementById("pool-live");
+    if (!live || !window.fetch) return;
+    var news = document.getElementById("pool-news");
+    var cursor = live.dataset.cursor, entered = new Set(), stopped = false;
+    function shown() {
+      return Array.prototype.map.call(
+        document.querySelectorAll("tr[data-lead][data-claimable]"),
+        function (row) { return row.dataset.lead; });
+    }
+    function grey(item) {
+      var row = document.querySelector('tr[data-lead="' + item.id + '"][data-claimable]');
+      if (!row) return;
+      row.removeAttribute("data-claimable");
+      row.classList.add("taken-live");
+      var cell = row.querySelector("td.action");
+      if (!cell) return;
+      var note = document.createElement("span");
+      note.className = "taken-by";
+      note.setAttribute("role", "status");
+      note.setAttribute("data-testid", "taken-by");
+      note.textContent = item.status;
+      cell.replaceChildren(note);
+    }
+    function poll() {
+      if (stopped) return;
+      if (document.hidden) { setTimeout(poll, PERIOD); return; }
+      var query = live.dataset.query ? live.dataset.query + "&" : "";
+      var url = live.dataset.url + "?" + query + "cursor=" + encodeURIComponent(cursor) +
+        "&shown=" + shown().join(",");
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status === 400 || response.status === 403 ||
+              response.redirected) { stopped = true; return null; }
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (data) {
+            cursor = data.cursor;
+            data.taken.forEach(grey);
+            data.entered.forEach(function (id) { entered.add(id); });
+            if (news && entered.size) {
+              news.querySelector("[data-count]").textContent = entered.size;
+              news.hidden = false;
+            }
+          }
+        })
+        .catch(function () {})
+        .then(function () { setTimeout(poll, PERIOD); });
+    }
+    setTimeout(poll, PERIOD);
+  }
+  document.addEventListener("DOMContentLoaded", start);
+})();
