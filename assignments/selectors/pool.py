@@ -13,15 +13,17 @@ from a stale row is still refused (or granted) under the lead's lock.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from crm.sql import Statement, db_value
 from leads.models import Lead
 
 from .. import access
+from ..live import LIVE_SQL
 from ..models import Ownership, OwnershipEvent
-from .leads import list_leads_visible_to, map_live_ownerships
 
 # How far behind its cursors a poll looks (ids, and seconds for claims running out).
 OVERLAP = 200
@@ -46,8 +48,9 @@ class Cursor:
 @dataclass
 class Taken:
     lead_id: int
-    company_name: str
-    owner: User | None  # None: the row left the pool another way (merged, moved)
+    company_name: str  # empty: not a customer of the user's pools
+    owner_name: str | None  # None: the row left the pool another way (merged, moved)
+    mine: bool  # the user took it (in another tab)
 
 
 @dataclass
@@ -78,67 +81,122 @@ def get_pool_changes(
 ) -> PoolChanges:
     """The rows among `shown` that are no longer claimable from the user's pool, and the
     customers of that pool (narrowed by `narrow(queryset)`, the page's filters, when given)
-    that entered it after the page was rendered."""
+    that entered it after the page was rendered. Two statements, written by hand: polled by
+    every open pool page, the ORM's building of them cost more than running them."""
     now = now or timezone.now()
     shown = shown[:MAX_ROWS]
-    pool = list_leads_visible_to(user=user, scope="pool", now=now)
-
-    events = list(
-        OwnershipEvent.objects.filter(id__gt=cursor.event_id - OVERLAP)
-        .order_by("id")
-        .values_list("id", "lead_id", "to_owner_id", "at")[:MAX_SCAN]
-    )
-    created = list(
-        Lead.objects.filter(id__gt=cursor.lead_id - OVERLAP)
-        .order_by("id")
-        .values_list("id", "created_at")[:MAX_SCAN]
-    )
-    # A claim that ran out is back in the pool before the recycling job closes it.
-    ran_out = Ownership.objects.filter(
-        ended_at__isnull=True,
-        protected_until__gt=max(cursor.rendered_at, cursor.asked_at - LOOK_BACK),
-        protected_until__lte=now,
-    ).values_list("lead_id", flat=True)
-
-    candidates = {
-        lead_id
-        for _, lead_id, to_owner, at in events
-        if to_owner is None and at > cursor.rendered_at
-    }
-    candidates.update(lead_id for lead_id, at in created if at > cursor.rendered_at)
-    candidates.update(ran_out[:MAX_ROWS])
-    candidates.difference_update(shown)
-
-    in_pool = set(pool.filter(pk__in=shown).values_list("pk", flat=True)) if shown else set()
-    gone = [lead_id for lead_id in shown if lead_id not in in_pool]
-    entered = set()
-    if candidates:
-        entered_pool = pool.filter(pk__in=candidates)
-        if narrow is not None:
-            entered_pool = narrow(entered_pool)
-        entered = set(entered_pool.values_list("pk", flat=True))
-    # Who took a row is said only of customers in the user's pools (what a refused claim
-    # there says); any other id is only "no longer in the pool", as good as a 404.
-    names = dict(
-        Lead.objects.filter(access.pool_scope_q(user), pk__in=gone).values_list(
-            "pk", "company_name"
+    events, created, candidates = cursor.event_id, cursor.lead_id, set()
+    with connection.cursor() as db:
+        _CHANGES.execute(
+            db,
+            [
+                db_value(_AT, cursor.rendered_at),
+                cursor.event_id - OVERLAP,
+                db_value(_CREATED_AT, cursor.rendered_at),
+                cursor.lead_id - OVERLAP,
+                db_value(_PROTECTED_UNTIL, max(cursor.rendered_at, cursor.asked_at - LOOK_BACK)),
+                db_value(_PROTECTED_UNTIL, now),
+            ],
         )
-    )
-    owners = map_live_ownerships(lead_ids=list(names), now=now) if names else {}
-    return PoolChanges(
-        cursor=Cursor(
-            rendered_at=cursor.rendered_at,
-            event_id=max([cursor.event_id, *(row[0] for row in events)]),
-            lead_id=max([cursor.lead_id, *(row[0] for row in created)]),
-            asked_at=now,
-        ),
-        taken=[
+        for source, row_id, lead_id, entered in db.fetchall():
+            if source == _EVENT:
+                events = max(events, row_id)
+            elif source == _LEAD:
+                created = max(created, row_id)
+            if entered:
+                candidates.add(lead_id)
+        candidates.difference_update(shown)
+        rows = _read_leads(db, [*shown, *candidates], now) if shown or candidates else {}
+
+    teams = None if user.is_admin else access.pool_team_ids(user)
+
+    def in_scope(row) -> bool:
+        return teams is None or row.pool_team_id is None or row.pool_team_id in teams
+
+    def in_pool(row) -> bool:
+        return row.merged_into_id is None and row.owner_id is None and in_scope(row)
+
+    taken = []
+    for lead_id in shown:
+        row = rows.get(lead_id)
+        if row is not None and in_pool(row):
+            continue
+        if row is None or not in_scope(row):
+            # Who took a row is said only of customers in the user's pools (what a refused
+            # claim there says); any other id is only "no longer in the pool", as a 404.
+            taken.append(Taken(lead_id=lead_id, company_name="", owner_name=None, mine=False))
+            continue
+        taken.append(
             Taken(
                 lead_id=lead_id,
-                company_name=names.get(lead_id, ""),
-                owner=owners[lead_id].owner if lead_id in owners else None,
+                company_name=row.company_name,
+                owner_name=(row.display_name or row.username) if row.owner_id else None,
+                mine=row.owner_id == user.pk,
             )
-            for lead_id in gone
-        ],
+        )
+    entered = {lead_id for lead_id in candidates if lead_id in rows and in_pool(rows[lead_id])}
+    if entered and narrow is not None:
+        entered = set(narrow(Lead.objects.filter(pk__in=entered)).values_list("pk", flat=True))
+    return PoolChanges(
+        cursor=Cursor(
+            rendered_at=cursor.rendered_at, event_id=events, lead_id=created, asked_at=now
+        ),
+        taken=taken,
         entered=sorted(entered, reverse=True)[:MAX_ROWS],
     )
+
+
+@dataclass(frozen=True)
+class _Row:
+    company_name: str
+    pool_team_id: int | None
+    merged_into_id: int | None
+    owner_id: int | None
+    display_name: str | None
+    username: str | None
+
+
+def _read_leads(db, lead_ids: list[int], now: datetime) -> dict[int, _Row]:
+    """Each lead with its live owner, if any (the ids vary in number: not prepared)."""
+    placeholders = ", ".join(["%s"] * len(lead_ids))
+    db.execute(
+        f"""
+        SELECT l.id, l.company_name, l.pool_team_id, l.merged_into_id, o.owner_id,
+               u.display_name, u.username
+        FROM {_LEADS} l
+        LEFT JOIN {_PERIODS} o ON o.lead_id = l.id AND {LIVE_SQL.sql(period="o", lead="l")}
+        LEFT JOIN {_USERS} u ON u.id = o.owner_id
+        WHERE l.id IN ({placeholders})
+        """,  # noqa: S608 (names from the models, values as parameters)
+        [*LIVE_SQL.params(now), *lead_ids],
+    )
+    return {row[0]: _Row(*row[1:]) for row in db.fetchall()}
+
+
+_EVENT, _LEAD, _RAN_OUT = 1, 2, 3
+_AT = OwnershipEvent._meta.get_field("at")
+_CREATED_AT = Lead._meta.get_field("created_at")
+_PROTECTED_UNTIL = Ownership._meta.get_field("protected_until")
+_LEADS = Lead._meta.db_table
+_PERIODS = Ownership._meta.db_table
+_USERS = User._meta.db_table
+# What happened after the cursors: ownership events (does the lead leave its owner, after
+# the page was rendered?), new lead rows (created after it?), and claims whose protection
+# ran out since the last poll (which the recycling job has not closed yet).
+_CHANGES = Statement(
+    "pool_changes",
+    f"""
+    SELECT {_EVENT}, e.id, e.lead_id,
+           CASE WHEN e.to_owner_id IS NULL AND e.at > %s THEN 1 ELSE 0 END
+    FROM (SELECT id, lead_id, to_owner_id, at FROM {OwnershipEvent._meta.db_table}
+          WHERE id > %s ORDER BY id LIMIT {MAX_SCAN}) e
+    UNION ALL
+    SELECT {_LEAD}, n.id, n.id, CASE WHEN n.created_at > %s THEN 1 ELSE 0 END
+    FROM (SELECT id, created_at FROM {_LEADS} WHERE id > %s ORDER BY id LIMIT {MAX_SCAN}) n
+    UNION ALL
+    SELECT {_RAN_OUT}, 0, r.lead_id, 1
+    FROM (SELECT lead_id FROM {_PERIODS}
+          WHERE ended_at IS NULL AND protected_until > %s AND protected_until <= %s
+          LIMIT {MAX_ROWS}) r
+    """,  # noqa: S608 (names from the models, values as parameters)
+)

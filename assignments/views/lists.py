@@ -99,12 +99,12 @@ def _decode(text: str) -> Cursor | None:
         return None
 
 
-def _taken_text(user, taken) -> str:
-    if taken.owner is None:
+def _taken_text(taken) -> str:
+    if taken.owner_name is None:
         return _("No longer in the pool")
-    if taken.owner.pk == user.pk:
+    if taken.mine:
         return _("You claimed it")
-    return _("Claimed by %(owner)s") % {"owner": taken.owner}
+    return _("Claimed by %(owner)s") % {"owner": taken.owner_name}
 
 
 @login_required
@@ -123,7 +123,10 @@ def pool_changes(request):
         filters = LeadFilter(request.GET, queryset=queryset)
         return filters.qs if filters.is_valid() else queryset.none()
 
-    changes = get_pool_changes(user=request.user, cursor=cursor, shown=shown, narrow=narrow)
+    filtered = any(request.GET.get(name) for name in LeadFilter.base_filters)
+    changes = get_pool_changes(
+        user=request.user, cursor=cursor, shown=shown, narrow=narrow if filtered else None
+    )
     return JsonResponse(
         {
             "cursor": _encode(changes.cursor),
@@ -131,8 +134,8 @@ def pool_changes(request):
                 {
                     "id": taken.lead_id,
                     "company": taken.company_name,
-                    "owner": str(taken.owner) if taken.owner else None,
-                    "status": _taken_text(request.user, taken),
+                    "owner": taken.owner_name,
+                    "status": _taken_text(taken),
                 }
                 for taken in changes.taken
             ],
