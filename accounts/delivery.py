@@ -73,6 +73,10 @@ def describe(notification: Notification) -> str:
         ),
         Notification.Kind.NEXT_STEP_DUE: _("Next step for %(company)s (%(date)s): %(step)s"),
         Notification.Kind.TRANSFER_DECIDED: _transfer_outcome(p),
+        Notification.Kind.DISPUTE_FILED: _(
+            "%(claimant)s disputes %(company)s, owned by %(owner)s: the owner's manager rules."
+        ),
+        Notification.Kind.DISPUTE_RULED: _dispute_outcome(p),
     }
     template = texts.get(notification.kind, "%(company)s")
     text = template % {
@@ -85,8 +89,12 @@ def describe(notification: Notification) -> str:
         "manager": p.get("manager", ""),
         "date": _day(p.get("date")),
         "step": p.get("step", ""),
+        "claimant": p.get("claimant", ""),
     }
-    if notification.kind == Notification.Kind.TRANSFER_DECIDED and p.get("reason"):
+    if notification.kind in (
+        Notification.Kind.TRANSFER_DECIDED,
+        Notification.Kind.DISPUTE_RULED,
+    ) and p.get("reason"):
         text = _("%(text)s Reason: %(reason)s") % {"text": text, "reason": p["reason"]}
     return text
 
@@ -106,6 +114,20 @@ def _transfer_outcome(p: dict) -> str:
             "it there."
         )
     return _("Your request for %(company)s is closed: its owner changed.")
+
+
+def _dispute_outcome(p: dict) -> str:
+    """The ruling on a dispute (撞单申诉), by what was ruled."""
+    if p.get("status") == "stale":
+        return _("Your dispute on %(company)s is closed: its owner changed. Nothing was moved.")
+    return {
+        "keep": _("Dispute on %(company)s ruled: it stays with %(owner)s."),
+        "transfer": _("Dispute on %(company)s ruled: it goes from %(owner)s to %(claimant)s."),
+        "pool": _("Dispute on %(company)s ruled: it returns to the pool."),
+        "merge": _(
+            "Dispute on %(company)s ruled: the records are merged; %(owner)s keeps the customer."
+        ),
+    }.get(p.get("ruling"), "%(company)s")
 
 
 def deliver_pending_emails(*, batch_size: int = 200, now: datetime | None = None) -> int:

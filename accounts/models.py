@@ -109,6 +109,8 @@ class Notification(models.Model):
         CREDIT_SHARES_DECIDED = "shares_decided", _("Credit split decided")
         CREDIT_UNSETTLED = "credit_unsettled", _("A win credited nobody")
         NEXT_STEP_DUE = "next_step_due", _("Next step due")
+        DISPUTE_FILED = "dispute_filed", _("Dispute filed")
+        DISPUTE_RULED = "dispute_ruled", _("Dispute ruled")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("Pending")

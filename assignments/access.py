@@ -339,6 +339,56 @@ def ensure_may_withdraw_transfer(user: User, request) -> None:
         raise PermissionDenied(_("Only the rep who asked can withdraw a request."))
 
 
+# --- disputes (撞单申诉) ----------------------------------------------------------------------
+def disputes_q(user: User) -> Q:
+    """Which disputes a user sees (on Dispute): those they filed and those against them; for
+    a manager also those of their teams' reps (either side); all for an admin."""
+    if user.is_admin:
+        return Q()
+    condition = Q(claimant_id=user.pk) | Q(owner_id=user.pk)
+    teams = managed_team_ids(user)
+    if teams:
+        condition |= Q(owner__team_id__in=teams) | Q(claimant__team_id__in=teams)
+    return condition
+
+
+def can_see_dispute(user: User, dispute) -> bool:
+    if user.is_admin or user.pk in (dispute.claimant_id, dispute.owner_id):
+        return True
+    teams = managed_team_ids(user)
+    return dispute.owner.team_id in teams or dispute.claimant.team_id in teams
+
+
+def can_rule_dispute(user: User, dispute) -> bool:
+    """The owner's manager (the owner's side, across teams) or an admin, as for transfers."""
+    return manages(user, dispute.owner)
+
+
+def can_see_dispute_evidence(user: User, dispute) -> bool:
+    """Both reps' records side by side: for the managers who see the dispute and admins, not
+    for the reps (neither reads the other's follow-ups)."""
+    return is_manager_or_admin(user) and can_see_dispute(user, dispute)
+
+
+def ensure_may_file_dispute(user: User) -> None:
+    if not may_own(user):
+        raise PermissionDenied(_("Only sales reps and managers can dispute a customer."))
+
+
+def ensure_may_rule_dispute(user: User, dispute) -> None:
+    if not can_see_dispute(user, dispute):
+        raise NotFound()
+    if not can_rule_dispute(user, dispute):
+        raise PermissionDenied(_("Only the owner's manager or an admin rules on this dispute."))
+
+
+def ensure_may_withdraw_dispute(user: User, dispute) -> None:
+    if not can_see_dispute(user, dispute):
+        raise NotFound()
+    if dispute.claimant_id != user.pk:
+        raise PermissionDenied(_("Only the rep who filed a dispute can withdraw it."))
+
+
 # --- creating customers ---------------------------------------------------------------------
 def owns_what_they_create(user: User) -> bool:
     """A rep's new customer is theirs (and takes a claim slot); a manager's or an admin's

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import count_unread
 
 from . import access
-from .selectors import count_requests_to_decide
+from .selectors import count_disputes_to_rule, count_requests_to_decide
 
 # (url name, label, who is shown the link)
 NAV_ITEMS = [
@@ -34,5 +34,6 @@ def navigation(request):
     ]
     for item in items:
         if item["name"] == "leads:transfer_inbox":
-            item["count"] = count_requests_to_decide(user=user)
+            # Transfer requests to decide and disputes to rule on.
+            item["count"] = count_requests_to_decide(user=user) + count_disputes_to_rule(user=user)
     return {"nav_items": items, "unread_notifications": count_unread(user=user)}

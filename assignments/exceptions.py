@@ -188,3 +188,50 @@ class RequestStale(DomainError):
     default_message = _(
         "The owner changed since this request was made, so it is closed. Nothing was moved."
     )
+
+
+# --- disputes (撞单申诉) ----------------------------------------------------------------------
+class StatementRequired(DomainError):
+    code = "statement_required"
+    status = 400
+    default_message = _("Say why this customer is yours: the manager rules on your statement.")
+
+
+class DisputeAlreadyOpen(DomainError):
+    code = "dispute_already_open"
+    status = 409
+    default_message = _("You already have an open dispute on this customer; the manager will rule.")
+
+
+class InvalidRecord(DomainError):
+    code = "invalid_record"
+    status = 400
+    default_message = _(
+        "Choose one of your own records of this customer (one the duplicate check matches)."
+    )
+
+
+class InvalidRuling(DomainError):
+    code = "invalid_ruling"
+    status = 400
+    default_message = _(
+        "Rule one of: keep with the owner, transfer to the claimant, return to the pool, or "
+        "merge the records (only when the claimant named their record)."
+    )
+
+
+class DisputeRuled(DomainError):
+    code = "already_decided"
+    status = 409
+
+    def __init__(self, *, status: str, label: str) -> None:
+        message = gettext("This dispute is already closed: %(status)s.") % {"status": label}
+        super().__init__(message, status=status)
+
+
+class DisputeStale(DomainError):
+    code = "dispute_stale"
+    status = 409
+    default_message = _(
+        "The owner changed since this dispute was filed, so it is closed. Nothing was moved."
+    )

@@ -142,3 +142,39 @@ class ApproveTransferForm(forms.Form):
 
 class RejectTransferForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class DisputeForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Why is this customer yours?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    record = forms.TypedChoiceField(
+        label=_("Your record of this customer"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, records=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record"].choices = [("", _("None"))] + [
+            (r.pk, f"{r.company_name} · {r.city}" if r.city else r.company_name) for r in records
+        ]
+
+
+class RulingForm(forms.Form):
+    ruling = forms.ChoiceField(label=_("Ruling"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    claimant_share = forms.DecimalField(
+        label=_("Claimant's share of the credit (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+    )
+    override_limit = forms.BooleanField(label=_("Override the claim limit"), required=False)
+
+    def __init__(self, *args, rulings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ruling"].choices = list(rulings)

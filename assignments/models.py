@@ -277,6 +277,94 @@ class TransferRequest(models.Model):
         return self.status == self.Status.PENDING
 
 
+class Dispute(models.Model):
+    """A dispute (撞单申诉): a rep who believes a customer another rep owns is theirs files a
+    statement, with their own record of the same customer when they have one; the owner's
+    manager (or an admin) weighs both reps' evidence side by side and rules. The ruling is
+    final: on PostgreSQL a trigger refuses any change to a ruled dispute and any deletion;
+    the history records and credit entries it causes name it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("dispute", "Open")
+        RULED = "ruled", pgettext_lazy("dispute", "Ruled")
+        WITHDRAWN = "withdrawn", pgettext_lazy("dispute", "Withdrawn")
+        STALE = "stale", pgettext_lazy("dispute", "Owner changed")
+
+    class Ruling(models.TextChoices):
+        KEEP = "keep", _("Keep with the owner")
+        TRANSFER = "transfer", _("Transfer to the claimant")
+        POOL = "pool", _("Return to the pool")
+        MERGE = "merge", _("Merge the records")
+
+    lead = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="disputes")
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        db_index=False,  # (claimant, filed_at) below serves it
+    )
+    # Who owned the customer when the dispute was filed.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The claimant's own record of the same customer, if they have one.
+    record = models.ForeignKey(
+        "leads.Lead",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    statement = models.TextField(_("statement"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    filed_at = models.DateTimeField(default=timezone.now)
+    # The ruling: what, by whom, when, why, and the credit split it wrote ([{rep, share}]).
+    ruling = models.CharField(_("ruling"), max_length=10, choices=Ruling.choices, blank=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    ruled_at = models.DateTimeField(null=True, blank=True)
+    ruling_reason = models.TextField(_("reason"), blank=True)
+    credit_split = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "claimant"],
+                condition=Q(status="open"),
+                name="dispute_one_open_per_rep",
+            ),
+            # Ruled exactly when it says what was ruled.
+            models.CheckConstraint(
+                condition=Q(status="ruled", ruled_at__isnull=False) & ~Q(ruling="")
+                | ~Q(status="ruled") & Q(ruling=""),
+                name="dispute_ruled_when_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["owner", "filed_at"], condition=Q(status="open"), name="dispute_open"
+            ),
+            models.Index(fields=["claimant", "filed_at"], name="dispute_by_claimant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.lead_id} ← {self.claimant_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
 class Collision(models.Model):
     """The collision log (撞单记录): a refused claim, or a create or edit refused (or
     confirmed) because the customer already exists. Written after the refused transaction
@@ -476,6 +564,10 @@ class Credit(models.Model):
     )
     reverses = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The dispute whose ruling split this credit (撞单申诉).
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     # Empty means the system (a win credits by the record, not by anyone's choice).
     actor = models.ForeignKey(

@@ -2,7 +2,18 @@
 
 from django.urls import include, path
 
-from .views import actions, customers, deals, detail, home, lists, results, teamwork, transfers
+from .views import (
+    actions,
+    customers,
+    deals,
+    detail,
+    disputes,
+    home,
+    lists,
+    results,
+    teamwork,
+    transfers,
+)
 
 lead_pages = [
     path("pool/", lists.pool, name="pool"),
@@ -44,6 +55,11 @@ lead_pages = [
     path("transfers/<int:request_id>/approve/", transfers.approve, name="approve_transfer"),
     path("transfers/<int:request_id>/reject/", transfers.reject, name="reject_transfer"),
     path("transfers/<int:request_id>/withdraw/", transfers.withdraw, name="withdraw_transfer"),
+    path("<int:lead_id>/dispute/", disputes.file, name="file_dispute"),
+    path("disputes/", disputes.listing, name="disputes"),
+    path("disputes/<int:dispute_id>/", disputes.detail, name="dispute"),
+    path("disputes/<int:dispute_id>/rule/", disputes.rule, name="rule_dispute"),
+    path("disputes/<int:dispute_id>/withdraw/", disputes.withdraw, name="withdraw_dispute"),
 ]
 
 urlpatterns = [

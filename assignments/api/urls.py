@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda, collaboration, collisions, customers, deals, transfers, views
+from . import agenda, collaboration, collisions, customers, deals, disputes, transfers, views
 
 urlpatterns = [
     path("leads/", customers.LeadListCreateApi.as_view(), name="api-leads"),
@@ -33,6 +33,23 @@ urlpatterns = [
         "leads/<int:lead_id>/transfer-requests/",
         transfers.LeadTransferRequestsApi.as_view(),
         name="api-lead-transfer-requests",
+    ),
+    path(
+        "leads/<int:lead_id>/disputes/",
+        disputes.LeadDisputesApi.as_view(),
+        name="api-lead-disputes",
+    ),
+    path("disputes/", disputes.DisputeListApi.as_view(), name="api-disputes"),
+    path("disputes/<int:dispute_id>/", disputes.DisputeApi.as_view(), name="api-dispute"),
+    path(
+        "disputes/<int:dispute_id>/rule/",
+        disputes.DisputeRuleApi.as_view(),
+        name="api-dispute-rule",
+    ),
+    path(
+        "disputes/<int:dispute_id>/withdraw/",
+        disputes.DisputeWithdrawApi.as_view(),
+        name="api-dispute-withdraw",
     ),
     path(
         "transfer-requests/",

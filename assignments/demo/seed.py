@@ -25,6 +25,7 @@ from ..services import (
     claim_lead,
     create_deal,
     create_lead,
+    file_dispute,
     log_followup,
     request_transfer,
     win_deal,
@@ -42,6 +43,7 @@ class SeedResult:
     duplicates_skipped: int = 0
     won: int = 0
     transfer_requests: int = 0
+    disputes: int = 0
 
 
 def _advance(created: list[tuple[LeadSpec, Lead]], *, claimed: dict[int, User], admin: User) -> int:
@@ -73,6 +75,28 @@ def _advance(created: list[tuple[LeadSpec, Lead]], *, claimed: dict[int, User], 
         else:
             change_status(lead_id=lead.pk, actor=actor, status=status)
     return won
+
+
+def _dispute_one(claimed: dict[int, User], reps: Sequence[User]) -> int:
+    """A rep's claim on a won customer a teammate holds is refused (the collision log keeps
+    it); they dispute it, so the managers have a dispute (撞单申诉) to rule on, with a credit
+    to split. Returns how many disputes were filed (0 or 1)."""
+    won = Lead.objects.filter(pk__in=claimed, status=Lead.Status.WON)
+    for lead in won.order_by("-pk"):
+        owner = claimed[lead.pk]
+        claimant = next((r for r in reps if r.team_id == owner.team_id and r.pk != owner.pk), None)
+        if claimant is None:
+            continue
+        try:
+            claim_lead(lead_id=lead.pk, actor=claimant)
+        except AlreadyOwned:
+            file_dispute(
+                lead_id=lead.pk,
+                actor=claimant,
+                statement="这家客户是我去年在行业展会上开发的，报价单也是我发的。",
+            )
+            return 1
+    return 0
 
 
 def _ask_for_one(claimed: dict[int, User], reps: Sequence[User]) -> int:
@@ -160,6 +184,7 @@ def seed_demo_leads(
             result.followups += 1
     result.won = _advance(created, claimed=claimed, admin=admin)
     result.transfer_requests = _ask_for_one(claimed, reps)
+    result.disputes = _dispute_one(claimed, reps)
 
     if log is not None:
         if result.created:
@@ -167,7 +192,8 @@ def seed_demo_leads(
                 f"Demo leads: {result.created} created ({result.existing} already there), "
                 f"{result.claimed} claimed by reps ({result.claims_refused} refused), "
                 f"{result.followups} follow-ups, {result.won} deals won, "
-                f"{result.transfer_requests} transfer request to decide."
+                f"{result.transfer_requests} transfer request to decide, "
+                f"{result.disputes} dispute to rule on."
             )
         else:
             log(f"Demo leads: all {result.existing} already there, nothing created.")

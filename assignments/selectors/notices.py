@@ -13,6 +13,7 @@ from leads.models import FollowUp, Lead
 
 from .. import access
 from ..models import Collision, Ownership, TransferRequest
+from .disputes import may_file_dispute
 from .leads import map_live_ownerships
 
 
@@ -24,6 +25,7 @@ class OwnerNotice:
     protected_until: datetime | None
     won: bool
     may_request_transfer: bool
+    may_dispute: bool = False
 
 
 def has_link_to(*, user: User, lead_id: int) -> bool:
@@ -62,4 +64,5 @@ def get_owner_notice(*, user: User, lead_id: int) -> OwnerNotice | None:
         protected_until=period.protected_until if period else None,
         won=lead.status == Lead.Status.WON,
         may_request_transfer=access.can_request_transfer(user, lead, period),
+        may_dispute=period is not None and may_file_dispute(user=user, lead=lead),
     )

@@ -12,6 +12,7 @@ from .collaborators import (
 from .credits import correct_credit
 from .customers import add_contact, create_lead, update_contact, update_lead
 from .deals import create_deal, lose_deal, update_deal, win_deal
+from .disputes import file_dispute, rule_dispute, withdraw_dispute
 from .followups import log_followup
 from .imports import import_leads, rows_from_csv
 from .lifecycle import change_status
@@ -27,6 +28,7 @@ __all__ = [
     "correct_credit",
     "create_deal",
     "decide_credit_shares",
+    "file_dispute",
     "claim_lead",
     "create_lead",
     "import_leads",
@@ -37,6 +39,7 @@ __all__ = [
     "propose_credit_shares",
     "reassign_lead",
     "reject_transfer",
+    "rule_dispute",
     "release_lead",
     "remove_collaborator",
     "request_transfer",
@@ -46,5 +49,6 @@ __all__ = [
     "update_lead",
     "update_policy",
     "win_deal",
+    "withdraw_dispute",
     "withdraw_transfer",
 ]

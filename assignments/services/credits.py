@@ -123,7 +123,27 @@ def _correct_credit(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidShares(_("Give the reason for the correction."))
-    shares = _checked_shares(actor, shares, settling=settling)
+    shares = check_shares(actor, shares, settling=settling)
+    return rewrite_credit(
+        deal=deal, lead=lead, actor=actor, shares=shares, reason=reason, standing=standing
+    )
+
+
+def rewrite_credit(
+    *,
+    deal: Deal,
+    lead: Lead,
+    actor: User,
+    shares: list[tuple[int, Decimal]],
+    reason: str,
+    standing: list[Credit] | None = None,
+    dispute_id: int | None = None,
+) -> list[Credit]:
+    """Reverse a won deal's entries in force and append `shares` (from `check_shares`),
+    inside the caller's transaction, under the lead's lock it holds. A dispute's ruling names
+    itself in every entry it writes."""
+    if standing is None:
+        standing = in_force(deal.pk)
     now = timezone.now()
     won_at = standing[0].won_at if standing else deal.closed_at
     written = [
@@ -140,6 +160,7 @@ def _correct_credit(
             reverses=entry,
             actor=actor,
             reason=reason,
+            dispute_id=dispute_id,
         )
         for entry in standing
     ]
@@ -157,13 +178,14 @@ def _correct_credit(
             at=now,
             actor=actor,
             reason=reason,
+            dispute_id=dispute_id,
         )
         for (rep_id, share), amount in zip(shares, split(deal.amount, shares), strict=True)
     ]
     return written
 
 
-def _checked_shares(actor: User, shares, *, settling: bool) -> list[tuple[int, Decimal]]:
+def check_shares(actor: User, shares, *, settling: bool) -> list[tuple[int, Decimal]]:
     cleaned: dict[int, Decimal] = {}
     for rep_id, share in shares:
         share = Decimal(share)

@@ -39,12 +39,23 @@ def _merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str) 
         raise CannotMerge()
     # Both lead rows, always in id order, so two merges of the same pair cannot deadlock.
     locked = {lead_id: lock_lead(lead_id) for lead_id in sorted((survivor_id, merged_id))}
-    survivor, merged = locked[survivor_id], locked[merged_id]
+    return merge_locked(
+        survivor=locked[survivor_id], merged=locked[merged_id], actor=actor, reason=reason
+    )
+
+
+def merge_locked(
+    *, survivor: Lead, merged: Lead, actor: User, reason: str, ruling: int | None = None
+) -> Lead:
+    """The merge itself, inside the caller's transaction, with both lead rows locked by it
+    (in id order). A dispute's ruling (`ruling`: the dispute's id, named in the history)
+    has its own authority; anyone else must see both leads."""
     now = timezone.now()
     kept = current_period(lead=survivor, now=now)
     lost = current_period(lead=merged, now=now)
-    for lead, period in ((survivor, kept), (merged, lost)):
-        access.ensure_can_see(actor, lead, period)
+    if ruling is None:
+        for lead, period in ((survivor, kept), (merged, lost)):
+            access.ensure_can_see(actor, lead, period)
     if merged.status == Lead.Status.WON and survivor.status != Lead.Status.WON:
         raise MergeWonLead()
 
@@ -63,6 +74,8 @@ def _merge_leads(*, survivor_id: int, merged_id: int, actor: User, reason: str) 
         "moved_contacts": moved_contacts,
         "moved_followups": moved_followups,
     }
+    if ruling is not None:
+        details["dispute"] = ruling
     new_owner_id = kept.owner_id if kept else None
     if lost is not None:
         end_period(period=lost, kind=Ownership.EndKind.MERGE, at=now)

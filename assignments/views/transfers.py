@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.errors import DomainError, NotFound, PermissionDenied
-from crm.sql import as_row_id
 
 from .. import access, selectors, services
 from ..forms import ApproveTransferForm, RejectTransferForm
 from ..models import TransferRequest
+from .paging import keyset_page
 
-PAGE_SIZE = 25
 # The inbox's tabs, in this order (the labels are the statuses' own).
 TABS = [
     TransferRequest.Status.PENDING,
@@ -28,22 +27,6 @@ TABS = [
 ]
 
 
-def _page(request, queryset):
-    """Keyset pages, newest first (`?before=<id>`)."""
-    before = request.GET.get("before", "")
-    before_id = as_row_id(before) if before.isdigit() else None
-    if before_id is not None:
-        queryset = queryset.filter(pk__lt=before_id)
-    rows = list(queryset.order_by("-id")[: PAGE_SIZE + 1])
-    params = request.GET.copy()
-    params.pop("before", None)
-    if len(rows) > PAGE_SIZE:
-        rows = rows[:PAGE_SIZE]
-        params["before"] = rows[-1].pk
-        return rows, params.urlencode()
-    return rows, None
-
-
 @login_required
 def inbox(request):
     if not access.can_see_transfer_inbox(request.user):
@@ -51,7 +34,7 @@ def inbox(request):
     status = request.GET.get("status", TransferRequest.Status.PENDING)
     if status not in TransferRequest.Status.values:
         status = TransferRequest.Status.PENDING
-    rows, next_query = _page(
+    rows, next_query = keyset_page(
         request, selectors.list_requests_to_decide(user=request.user, status=status)
     )
     loads = selectors.requester_loads(rows) if status == TransferRequest.Status.PENDING else {}
@@ -67,13 +50,14 @@ def inbox(request):
             "tabs": [(value, TransferRequest.Status(value).label) for value in TABS],
             "approve_form": ApproveTransferForm(),
             "reject_form": RejectTransferForm(),
+            "disputes_to_rule": selectors.count_disputes_to_rule(user=request.user),
         },
     )
 
 
 @login_required
 def mine(request):
-    rows, next_query = _page(request, selectors.list_my_requests(user=request.user))
+    rows, next_query = keyset_page(request, selectors.list_my_requests(user=request.user))
     return render(request, "leads/my_requests.html", {"rows": rows, "next_query": next_query})
 
 

@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "CreditAgreementStatusEnum": "assignments.models.CreditAgreement.Status",
         "NewLeadStatusEnum": "assignments.api.customer_serializers.NEW_LEAD_STATUS",
         "TransferRequestStatusEnum": "assignments.models.TransferRequest.Status",
+        "DisputeStatusEnum": "assignments.models.Dispute.Status",
+        "DisputeRulingEnum": "assignments.models.Dispute.Ruling",
     },
 }
 
