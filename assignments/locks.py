@@ -1,11 +1,13 @@
-"""Row locks taken by ownership jobs. (The lead and user row locks every ownership change
-starts with live with their tables: `leads.locks.lock_lead`, `accounts.locks.lock_user`.)"""
+"""Row locks taken by ownership jobs and by decisions on requests and disputes. (The lead
+and user row locks every ownership change starts with live with their tables:
+`leads.locks.lock_lead`, `accounts.locks.lock_user`.)"""
 
 from datetime import datetime
 
 from django.db import connection
 
 from . import live
+from .models import Dispute, TransferRequest
 
 # Oldest expiry first, through the partial index on open periods by expiry. Only the fixed
 # stale condition is formatted in, never a value.
@@ -29,3 +31,23 @@ def lock_stale_leads(*, now: datetime, batch_size: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*live.STALE_SQL.params(now), batch_size])
         return [row[0] for row in cursor.fetchall()]
+
+
+def lock_transfer_request(request_id: int) -> TransferRequest:
+    """A transfer request's row, locked, with its lead, requester and owner: a decision
+    re-reads its status under it. Taken after the requester's and the lead's rows."""
+    return (
+        TransferRequest.objects.select_for_update(of=("self",))
+        .select_related("lead", "requester", "owner")
+        .get(pk=request_id)
+    )
+
+
+def lock_dispute(dispute_id: int) -> Dispute:
+    """A dispute's row, locked, with its lead and both reps: a ruling re-reads its status
+    under it. Taken after the claimant's and the leads' rows."""
+    return (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("lead", "claimant", "owner")
+        .get(pk=dispute_id)
+    )

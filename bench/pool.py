@@ -37,7 +37,6 @@ import random
 import re
 import resource
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -57,6 +56,7 @@ from common import (
     start_gunicorn,
     stop_gunicorn,
 )
+from openloop import claim as request  # one raw request on its own connection
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/noclash_bench"
 PERIOD = 1.5  # seconds between polls, as in static/js/app.js
@@ -65,22 +65,6 @@ PERIOD = 1.5  # seconds between polls, as in static/js/app.js
 # well inside the remaining half second.
 TARGET_P99_MS = 100
 TARGET_GREY_S = 2.0
-
-
-async def request(port: int, raw: bytes) -> tuple[int, bytes]:
-    loop = asyncio.get_running_loop()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setblocking(False)
-    try:
-        await loop.sock_connect(sock, ("127.0.0.1", port))
-        await loop.sock_sendall(sock, raw)
-        chunks = []
-        while chunk := await loop.sock_recv(sock, 65536):
-            chunks.append(chunk)
-    finally:
-        sock.close()
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), body
 
 
 def get(path: str, cookie: str) -> bytes:

@@ -8,7 +8,6 @@ from .disputes import (
     count_disputes_to_rule,
     get_dispute_evidence,
     get_dispute_for,
-    has_dispute_link,
     list_claimant_records,
     list_disputes_to_rule,
     list_disputes_visible_to,
@@ -25,7 +24,8 @@ from .leads import (
     live_ownerships,
     map_live_ownerships,
 )
-from .notices import OwnerNotice, get_owner_notice, has_link_to
+from .links import has_dispute_link, has_link_to
+from .notices import OwnerNotice, get_owner_notice
 from .people import list_reassign_candidates
 from .policies import EffectivePolicy, get_effective_policy, get_global_policy
 from .transfers import (

@@ -15,6 +15,7 @@ from .. import access
 from ..models import Collision, Dispute, Ownership
 from .duplicates import find_duplicates_of_lead
 from .leads import map_live_ownerships
+from .links import has_dispute_link
 
 
 def list_disputes_visible_to(*, user: User, status: str | None = None) -> QuerySet[Dispute]:
@@ -125,16 +126,6 @@ def get_dispute_evidence(*, user: User, dispute: Dispute) -> Evidence:
 
 
 # --- what a claimant brings -----------------------------------------------------------------
-def has_dispute_link(*, user: User, lead_id: int) -> bool:
-    """An earlier ownership period of the customer, a follow-up of theirs on it, or a logged
-    refusal of theirs on it (the collision log)."""
-    return (
-        Ownership.objects.filter(lead_id=lead_id, owner=user).exists()
-        or FollowUp.objects.filter(lead_id=lead_id, author=user).exists()
-        or Collision.objects.filter(lead_id=lead_id, user=user).exists()
-    )
-
-
 def list_claimant_records(*, user: User, lead: Lead) -> list[Lead]:
     """The user's own records of this customer: leads they own now or created that the
     duplicate check matches with it."""

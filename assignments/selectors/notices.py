@@ -5,16 +5,15 @@ notice: for them it does not exist."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists
 from django.utils import timezone
 
-from accounts.models import Notification, User
-from leads.models import FollowUp, Lead
+from accounts.models import User
+from leads.models import Lead
 
 from .. import access
-from ..models import Collision, Ownership, TransferRequest
 from .disputes import may_file_dispute
 from .leads import map_live_ownerships
+from .links import has_link_to
 
 
 @dataclass(frozen=True)
@@ -26,24 +25,6 @@ class OwnerNotice:
     won: bool
     may_request_transfer: bool
     may_dispute: bool = False
-
-
-def has_link_to(*, user: User, lead_id: int) -> bool:
-    """The user has had to do with this customer: they owned it, followed it up, collided
-    with it, asked for it, or were notified about it."""
-    checks = [
-        Ownership.objects.filter(lead_id=lead_id, owner=user),
-        FollowUp.objects.filter(lead_id=lead_id, author=user),
-        Collision.objects.filter(lead_id=lead_id, user=user),
-        TransferRequest.objects.filter(lead_id=lead_id, requester=user),
-        Notification.objects.filter(lead_id=lead_id, user=user),
-    ]
-    exists = [Exists(query) for query in checks]
-    row = Lead.objects.filter(pk=lead_id).annotate(
-        **{f"link{i}": check for i, check in enumerate(exists)}
-    )
-    values = row.values_list(*[f"link{i}" for i in range(len(exists))]).first()
-    return bool(values) and any(values)
 
 
 def get_owner_notice(*, user: User, lead_id: int) -> OwnerNotice | None:

@@ -46,8 +46,10 @@ from ..exceptions import (
     ReasonRequired,
     StatementRequired,
 )
+from ..locks import lock_dispute
 from ..models import Dispute, Ownership, OwnershipEvent
-from ..selectors.disputes import has_dispute_link, list_claimant_records
+from ..selectors.disputes import list_claimant_records
+from ..selectors.links import has_dispute_link
 from ..selectors.policies import get_effective_policy
 from .credits import check_shares, rewrite_credit
 from .merge import merge_locked
@@ -270,11 +272,7 @@ def _visible_dispute(dispute_id: int, actor: User) -> Dispute:
 
 
 def _lock_open(dispute_id: int) -> Dispute:
-    dispute = (
-        Dispute.objects.select_for_update(of=("self",))
-        .select_related("lead", "claimant", "owner")
-        .get(pk=dispute_id)
-    )
+    dispute = lock_dispute(dispute_id)
     if not dispute.is_open:
         raise DisputeRuled(status=dispute.status, label=dispute.get_status_display())
     return dispute

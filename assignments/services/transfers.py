@@ -42,8 +42,9 @@ from ..exceptions import (
     RequestStale,
     TransferAlreadyRequested,
 )
+from ..locks import lock_transfer_request
 from ..models import Ownership, OwnershipEvent, TransferRequest
-from ..selectors.notices import has_link_to
+from ..selectors.links import has_link_to
 from ..selectors.policies import get_effective_policy
 from .pending_requests import decision_notice_key
 from .periods import (
@@ -298,11 +299,7 @@ def _visible_request(request_id: int, actor: User) -> TransferRequest:
 
 def _lock_pending(request_id: int) -> TransferRequest:
     """The request's row, locked, and still pending."""
-    request = (
-        TransferRequest.objects.select_for_update(of=("self",))
-        .select_related("lead", "requester", "owner")
-        .get(pk=request_id)
-    )
+    request = lock_transfer_request(request_id)
     if request.status == TransferRequest.Status.STALE:
         raise RequestStale()
     if request.status != TransferRequest.Status.PENDING:
