@@ -60,6 +60,14 @@ class User(AbstractUser):
         help_text=_("Empty means: follow the browser."),
     )
 
+    # How many live claims routing may give this rep; empty means the team's claim limit.
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means the team's claim limit."),
+    )
+
     objects = NoClashUserManager()
 
     class Meta:
@@ -92,6 +100,75 @@ class User(AbstractUser):
         return self.is_active and self.role == self.Role.REP
 
 
+class AwayPeriod(models.Model):
+    """A time a rep is away (leave, training): routing gives them no new customers then."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="away_periods"
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("away period")
+        verbose_name_plural = _("away periods")
+        indexes = [models.Index(fields=["user", "ends_at"], name="away_user_ends")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="away_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d}"
+
+
+class ApiKey(models.Model):
+    """A key another system (a web form, a partner) sends with the customers it hands in
+    (`POST /api/v1/intake/`). One live key per source; only its SHA-256 is stored, the key
+    itself is shown once, when it is created."""
+
+    name = models.CharField(_("name"), max_length=100)
+    source = models.CharField(_("source"), max_length=80)
+    # The first characters of the key, to recognise it in lists (not secret enough to use).
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="apikey_one_live_per_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+
 class Notification(models.Model):
     """The outbox and the in-app inbox at once: written in the same transaction as the event
     it reports, shown in the app straight away, e-mailed later by a periodic job. Nothing is
@@ -111,6 +188,8 @@ class Notification(models.Model):
         NEXT_STEP_DUE = "next_step_due", _("Next step due")
         DISPUTE_FILED = "dispute_filed", _("Dispute filed")
         DISPUTE_RULED = "dispute_ruled", _("Dispute ruled")
+        INQUIRY = "inquiry", _("New inquiry from a customer of yours")
+        ROUTED = "routed", _("New customer routed to you")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -235,3 +235,9 @@ class DisputeStale(DomainError):
     default_message = _(
         "The owner changed since this dispute was filed, so it is closed. Nothing was moved."
     )
+
+
+class InvalidRule(DomainError):
+    code = "invalid_rule"
+    status = 400
+    default_message = _("This territory rule is not valid.")

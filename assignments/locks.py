@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import connection
 
 from . import live
-from .models import Dispute, TransferRequest
+from .models import Dispute, RoutingState, TransferRequest
 
 # Oldest expiry first, through the partial index on open periods by expiry. Only the fixed
 # stale condition is formatted in, never a value.
@@ -51,3 +51,11 @@ def lock_dispute(dispute_id: int) -> Dispute:
         .select_related("lead", "claimant", "owner")
         .get(pk=dispute_id)
     )
+
+
+def lock_routing_state(team_id: int) -> RoutingState:
+    """A team's round-robin cursor, locked (created on first use): it serialises routing into
+    the team, so concurrent creations see each other's choices. Lock order: this row, then the
+    chosen rep's row, then the duplicate-key locks, then the lead row."""
+    RoutingState.objects.bulk_create([RoutingState(team_id=team_id)], ignore_conflicts=True)
+    return RoutingState.objects.select_for_update(no_key=True).get(team_id=team_id)

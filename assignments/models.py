@@ -156,6 +156,9 @@ class OwnershipEvent(models.Model):
         TRANSFER = "transfer", _("Transferred")
         # Not a change of owner: a creation or edit that overrode possible duplicates.
         CONFIRM = "confirm", _("Possible duplicate confirmed")
+        # Not a change of owner: territory rules sent a new customer to a pool (`details`
+        # explain which rule and why; an owner chosen by the rules is an `assign`).
+        ROUTE = "route", _("Routed to a pool")
 
     # Read by lead (the (lead, at) index) or by new owner; the other FK indexes would only
     # slow the inserts of every claim and every recycled lead.
@@ -593,3 +596,112 @@ class Credit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.deal_id} → {self.rep_id}: {self.share}%"
+
+
+class TerritoryRule(models.Model):
+    """One territory rule (分配规则): conditions on a new customer (all must hold) and where a
+    customer that meets them goes. Rules are tried in `position` order; the first that
+    matches decides (`assignments.territory`). `version` counts the rule's saved changes: the
+    history of every customer it routed names the version that routed it."""
+
+    class Target(models.TextChoices):
+        REP = "rep", _("A named rep")
+        ROUND_ROBIN = "round_robin", _("A team, round robin")
+        LEAST_LOADED = "least_loaded", _("A team, least loaded rep")
+        TEAM_POOL = "team_pool", _("A team's pool")
+        PUBLIC_POOL = "public_pool", _("The public pool")
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    # [{"field": "province", "op": "in", "value": ["浙江", "江苏"]}, ...] (validated by
+    # `assignments.territory.conditions`).
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    target_kind = models.CharField(_("target"), max_length=16, choices=Target.choices)
+    target_rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rep"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="territory_rules",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("territory rule")
+        verbose_name_plural = _("territory rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target_kind="rep") & Q(target_rep__isnull=False))
+                | (
+                    Q(target_kind__in=["round_robin", "least_loaded", "team_pool"])
+                    & Q(target_rep__isnull=True, target_team__isnull=False)
+                )
+                | (
+                    Q(target_kind="public_pool")
+                    & Q(target_rep__isnull=True, target_team__isnull=True)
+                ),
+                name="territory_rule_target_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TerritoryRuleChange(models.Model):
+    """Every change of the territory rules: who, when, what the rule was before and after
+    (a reordering records the order before and after)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        REORDER = "reorder", _("Reordered")
+
+    action = models.CharField(max_length=8, choices=Action.choices)
+    # No foreign key: the record outlives a deleted rule.
+    rule_id = models.PositiveIntegerField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("territory rule change")
+        verbose_name_plural = _("territory rule changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.rule_id}"
+
+
+class RoutingState(models.Model):
+    """A team's round-robin cursor: the rep the rules gave the last customer. Its row is the
+    lock that serialises routing into the team (lock order: routing state, the chosen rep's
+    row, the duplicate-key locks, the lead row)."""
+
+    team = models.OneToOneField(
+        "accounts.Team", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.team_id} → {self.last_rep_id}"

@@ -323,3 +323,26 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Inquiry(models.Model):
+    """A customer's inquiry handed in by another system (a web form, a partner) for a
+    customer who is already on record: kept on that customer's timeline instead of a second
+    record (撞单 prevented at the door)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="inquiries")
+    # The source named by the API key that handed it in.
+    source = models.CharField(_("source"), max_length=80)
+    message = models.TextField(_("message"), blank=True)
+    # What the form said about the customer and the person writing (as submitted).
+    submitted = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        indexes = [models.Index(fields=["lead", "received_at"], name="inquiry_lead_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.lead_id} {self.source}"

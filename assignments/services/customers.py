@@ -25,6 +25,7 @@ from ..selectors.duplicates import find_duplicates
 from .collisions import attempted_identity, logs_refusals
 from .duplicates import ensure_not_duplicate, overridden_record
 from .periods import assign_new_lead, current_period, record_ownership_event
+from .routing import record_route, route_new_customer
 
 EDITABLE_FIELDS = records.LEAD_FIELDS
 
@@ -65,7 +66,11 @@ def _create_lead(
     **fields,
 ) -> Lead:
     access.ensure_may_create(actor, owner_id=owner_id, pool_team_id=pool_team_id)
+    fields = records.clean_lead_fields(fields)
+    contacts = [records.clean_contact_fields(c) for c in contacts]
+    now = timezone.now()
     owner: User | None = None
+    route = None
     if access.owns_what_they_create(actor):
         # A rep's new customer is theirs, in their own team's pool.
         owner = lock_user(actor.pk)
@@ -81,10 +86,14 @@ def _create_lead(
         access.ensure_may_create_for(actor, owner)
         if pool_team_id is None:
             pool_team_id = owner.team_id
+    elif pool_team_id is None:
+        # No owner and no pool chosen: the territory rules decide (services.routing), under
+        # the routing-state and rep locks, which come before the duplicate-key locks.
+        route = route_new_customer(fields=fields, now=now)
+        if route is not None:
+            owner, pool_team_id = route.owner, route.pool_team_id
 
     pool_team = records.get_pool_team(pool_team_id)
-    fields = records.clean_lead_fields(fields)
-    contacts = [records.clean_contact_fields(c) for c in contacts]
     identity = identity_of_payload({**fields, "contacts": contacts})
     # After the user-row lock: the key locks serialise creators of the same customer.
     overridden = ensure_not_duplicate(
@@ -93,7 +102,6 @@ def _create_lead(
         confirm=confirm_duplicate,
         attempted=attempted_identity(fields),
     )
-    now = timezone.now()
     lead = records.create_customer(
         created_by=actor,
         pool_team=pool_team,
@@ -103,7 +111,9 @@ def _create_lead(
         now=now,
     )
     details = {"confirmed_duplicates": overridden_record(overridden)} if overridden else {}
-    if owner is not None:
+    if route is not None:
+        record_route(route=route, lead=lead, actor=actor, now=now, extra=details)
+    elif owner is not None:
         assign_new_lead(lead=lead, owner=owner, actor=actor, now=now, details=details)
     elif details:
         record_ownership_event(

@@ -1,0 +1,116 @@
+"""What routing decides on: the territory rules in force and a team's reps as routing sees
+them (active, away, load against capacity)."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from accounts.models import AwayPeriod, Team, User
+
+from .. import live
+from ..models import TerritoryRule
+from ..territory import Candidate, Rule
+from .policies import get_effective_policy
+
+_cache: dict[str, object] = {"signature": None, "rules": ()}
+
+
+def rule_data(rule: TerritoryRule) -> dict:
+    """A stored rule as plain data (what `territory.Rule.from_data` and the change log take)."""
+    return {
+        "id": rule.pk,
+        "name": rule.name,
+        "position": rule.position,
+        "active": rule.active,
+        "version": rule.version,
+        "conditions": rule.conditions,
+        "target_kind": rule.target_kind,
+        "target_rep_id": rule.target_rep_id,
+        "target_team_id": rule.target_team_id,
+    }
+
+
+def list_rules_in_force() -> tuple[Rule, ...]:
+    """The active rules in order, compiled. A process keeps the compiled set, and checks its
+    version (the number of rules and the latest change, one indexed aggregate) inside the
+    caller's transaction every time: an edit binds every process at its next creation."""
+    signature = tuple(TerritoryRule.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+    if _cache["signature"] != signature:
+        rules = TerritoryRule.objects.filter(active=True).order_by("position", "id")
+        _cache["rules"] = tuple(Rule.from_data(rule_data(r)) for r in rules)
+        _cache["signature"] = signature
+    return _cache["rules"]
+
+
+_ROSTER_SQL = f"""
+SELECT u.id, u.display_name, u.is_active, u.capacity,
+       (SELECT count(*) FROM assignments_ownership o
+         WHERE o.owner_id = u.id AND {live.SLOT_SQL.sql()})
+  FROM accounts_user u
+ WHERE u.team_id = %s AND u.role = %s
+ ORDER BY u.id
+"""  # noqa: S608 - only the fixed slot condition is formatted in
+
+
+def list_candidates(*, team_id: int, now: datetime) -> list[Candidate]:
+    """The team's reps as routing sees them now: one statement for loads, one for who is
+    away."""
+    limit = get_effective_policy(team_id=team_id).claim_limit
+    with connection.cursor() as cursor:
+        cursor.execute(_ROSTER_SQL, [*live.SLOT_SQL.params(now), team_id, User.Role.REP])
+        rows = cursor.fetchall()
+    away = away_now([row[0] for row in rows], now=now)
+    return [
+        Candidate(
+            id=rep_id,
+            name=name,
+            active=bool(active),
+            away=away.get(rep_id),
+            load=load,
+            capacity=capacity if capacity is not None else limit,
+            limit=limit,
+        )
+        for rep_id, name, active, capacity, load in rows
+    ]
+
+
+def get_candidate(*, user: User, now: datetime) -> Candidate:
+    """One rep as routing sees them (a rule that names the rep)."""
+    limit = get_effective_policy(team_id=user.team_id).claim_limit
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM assignments_ownership o WHERE o.owner_id = %s AND {live.SLOT_SQL.sql()}",  # noqa: S608, E501
+            [user.pk, *live.SLOT_SQL.params(now)],
+        )
+        load = cursor.fetchone()[0]
+    capacity = User.objects.filter(pk=user.pk).values_list("capacity", flat=True).first()
+    return Candidate(
+        id=user.pk,
+        name=user.display_name,
+        active=user.is_active,
+        away=away_now([user.pk], now=now).get(user.pk),
+        load=load,
+        capacity=capacity if capacity is not None else limit,
+        limit=limit,
+    )
+
+
+def away_now(user_ids: Iterable[int], *, now: datetime) -> dict[int, dict]:
+    """{user id: {"until", "reason"}} for those away at `now`."""
+    away: dict[int, dict] = {}
+    periods = AwayPeriod.objects.filter(
+        user_id__in=list(user_ids), starts_at__lte=now, ends_at__gt=now
+    ).order_by("-ends_at")
+    for period in periods:
+        away.setdefault(
+            period.user_id,
+            {"until": timezone.localtime(period.ends_at).isoformat(), "reason": period.reason},
+        )
+    return away
+
+
+def team_names(team_ids: Iterable[int]) -> dict[int, str]:
+    return dict(Team.objects.filter(pk__in=set(team_ids)).values_list("id", "name"))
