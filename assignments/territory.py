@@ -344,7 +344,9 @@ class Candidate:
         if reason:
             record["reason"] = reason
             if reason == AWAY and self.away:
-                record.update(self.away)
+                # When they are back, and why they are away (the away period's reason).
+                record["until"] = self.away["until"]
+                record["note"] = self.away["reason"]
         return record
 
 

@@ -30,9 +30,13 @@ def _empty_cache():
     """Caches are keyed by database ids, which the tests reuse after each rollback."""
     from django.core.cache import cache
 
+    from assignments.selectors.territory import clear_rules_cache
+
     cache.clear()
+    clear_rules_cache()
     yield
     cache.clear()
+    clear_rules_cache()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import AwayPeriod, Team, User
@@ -33,15 +32,28 @@ def rule_data(rule: TerritoryRule) -> dict:
     }
 
 
+_SIGNATURE_SQL = """
+SELECT (SELECT count(*) FROM assignments_territoryrulechange),
+       (SELECT count(*) FROM assignments_territoryrule),
+       (SELECT max(updated_at) FROM assignments_territoryrule)
+"""
+
+
 def list_rules_in_force() -> tuple[Rule, ...]:
-    """The active rules in order, compiled. A process keeps the compiled set, and checks its
-    version (the number of rules and the latest change, one indexed aggregate) inside the
-    caller's transaction every time: an edit binds every process at its next creation."""
-    signature = tuple(TerritoryRule.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+    """The active rules in order, compiled. A process keeps the compiled set and checks its
+    version inside the caller's transaction every time, so an edit binds every process at
+    its next creation. The version is the number of recorded rule changes (every change
+    through the services writes one, and rows are never deleted, so the count only grows as
+    changes commit — unlike a latest timestamp or id, which an earlier-started edit that
+    commits later would not raise), with the rule table's size and latest edit for changes
+    made around the services (the Django admin)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SIGNATURE_SQL)
+        signature = tuple(cursor.fetchone())
     if _cache["signature"] != signature:
         rules = TerritoryRule.objects.filter(active=True).order_by("position", "id")
-        _cache["rules"] = tuple(Rule.from_data(rule_data(r)) for r in rules)
-        _cache["signature"] = signature
+        compiled = tuple(Rule.from_data(rule_data(r)) for r in rules)
+        _cache["rules"], _cache["signature"] = compiled, signature
     return _cache["rules"]
 
 
@@ -114,3 +126,8 @@ def away_now(user_ids: Iterable[int], *, now: datetime) -> dict[int, dict]:
 
 def team_names(team_ids: Iterable[int]) -> dict[int, str]:
     return dict(Team.objects.filter(pk__in=set(team_ids)).values_list("id", "name"))
+
+
+def clear_rules_cache() -> None:
+    """Forget the compiled rules (tests reuse database ids after each rollback)."""
+    _cache["signature"], _cache["rules"] = None, ()
