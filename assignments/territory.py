@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from leads.dedupe.normalize import normalize_city
+from leads.dedupe.normalize import normalize_city, province_of_city
 from leads.models import Lead
 
 from .exceptions import InvalidRule
@@ -224,6 +224,9 @@ class Condition:
             keys = tuple(SIZE_ORDER[low : high + 1])
         elif op in (IN, NOT_IN):
             keys = tuple(_key(kind, v) for v in value)
+        elif op == CONTAINS:
+            # A part of the written text, whatever the field (a region's key is a place).
+            keys = (_text(value),)
         else:
             keys = (_key(kind, value),)
         return cls(field=name, op=op, value=value, keys=keys)
@@ -296,9 +299,13 @@ class Rule:
 
 
 def lead_values(fields: Mapping) -> dict:
-    """A customer's values that conditions test."""
+    """A customer's values that conditions test. A customer with a city and no province is
+    in the city's province when the region tables know it (杭州 or Hangzhou: 浙江), so a rule
+    on a province takes the customers of its cities."""
     values = {name: fields.get(name) for name in FIELDS}
     values["kind"] = values["kind"] or Lead.Kind.COMPANY
+    if not str(values["province"] or "").strip() and values["city"]:
+        values["province"] = province_of_city(str(values["city"])) or values["province"]
     return values
 
 

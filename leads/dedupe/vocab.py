@@ -50,6 +50,12 @@ PREFECTURE_CITIES: tuple[str, ...] = _strings("PREFECTURE_CITIES")
 PREFECTURE_OTHER: tuple[tuple[str, str], ...] = _pairs("PREFECTURE_OTHER")
 COUNTY_CITIES: tuple[str, ...] = _strings("COUNTY_CITIES")
 TAIWAN_CITIES: tuple[str, ...] = _strings("TAIWAN_CITIES")
+# The same cities grouped by province (bare names): which province a city is in.
+CITIES_BY_PROVINCE: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (province, tuple(cities))
+    for name in ("PREFECTURE_CITIES", "COUNTY_CITIES")
+    for province, cities in _DATA[name].items()
+)
 ETHNIC_GROUPS: tuple[str, ...] = _strings("ETHNIC_GROUPS")
 AMBIGUOUS_BARE: frozenset[str] = _set("AMBIGUOUS_BARE")
 PINYIN_OVERRIDES: dict[str, str] = dict(_DATA["PINYIN_OVERRIDES"])

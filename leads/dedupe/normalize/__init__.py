@@ -13,7 +13,7 @@ from .phones import PhoneKey, normalize_phones
 from .regions import CITY as CITY
 from .regions import COUNTY as COUNTY
 from .regions import PROVINCE as PROVINCE
-from .regions import normalize_city
+from .regions import normalize_city, province_of_city
 from .trigrams import trigram_similarity, trigrams
 from .uscc import USCC_ALPHABET as USCC_ALPHABET
 from .uscc import normalize_uscc, uscc_check_digit_ok
@@ -27,6 +27,7 @@ __all__ = [
     "normalize_email",
     "normalize_phones",
     "normalize_uscc",
+    "province_of_city",
     "trigram_similarity",
     "trigrams",
     "uscc_check_digit_ok",

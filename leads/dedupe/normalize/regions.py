@@ -261,3 +261,47 @@ def country_of_region(raw: str) -> str | None:
         # A Chinese name is looked up as written (its pinyin may be another place's name).
         return vocab.WORLD_CITIES_ZH.get(_CITY_SUFFIX_RE.sub("", han) or han)
     return vocab.WORLD_CITIES.get(key)
+
+
+@functools.cache
+def _city_provinces() -> tuple[dict[str, str], dict[str, str]]:
+    """(bare hanzi city -> province, city key -> province), provinces as bare hanzi names. A
+    key two provinces share ("suzhou": 苏州 and 宿州) is left out of the second: nothing sure
+    to say of a Latin spelling. A city-province is its own province."""
+    by_han: dict[str, str] = {}
+    by_key: dict[str, set[str]] = {}
+    for province, cities in vocab.CITIES_BY_PROVINCE:
+        for city in cities:
+            by_han.setdefault(city, province)
+            by_key.setdefault(_pinyin_key(city), set()).add(province)
+    for name in vocab.CITY_PROVINCES:
+        by_han[name] = name
+        by_key.setdefault(_pinyin_key(name), set()).add(name)
+    sure = {key: next(iter(found)) for key, found in by_key.items() if len(found) == 1}
+    return by_han, sure
+
+
+def province_of_city(raw: str) -> str:
+    """The province of a Chinese city, in hanzi without its suffix ("杭州市", "浙江省杭州市"
+    and "Hangzhou" -> "浙江"), or "" when the name is not a city the tables place in one
+    province."""
+    text = _prepare(raw or "").strip()
+    if not text:
+        return ""
+    by_han, by_key = _city_provinces()
+    han = "".join(_han().runs.findall(text))
+    if han:
+        # "浙江省杭州市": the city after the province; "深圳市南山区": the city before its
+        # district; "吉林市": a city named as its province.
+        candidates = [han]
+        for short, full in vocab.PROVINCES:
+            for prefix in (full, short + "省", short):
+                if han.startswith(prefix) and len(han) > len(prefix):
+                    candidates.insert(0, han[len(prefix) :])
+                    break
+        for candidate in candidates:
+            for length in range(min(len(candidate), 8), 1, -1):
+                if candidate[:length] in by_han:
+                    return by_han[candidate[:length]]
+        return ""
+    return by_key.get(normalize_city(text), "")
