@@ -77,6 +77,12 @@ def describe(notification: Notification) -> str:
             "%(claimant)s disputes %(company)s, owned by %(owner)s: the owner's manager rules."
         ),
         Notification.Kind.DISPUTE_RULED: _dispute_outcome(p),
+        Notification.Kind.INQUIRY: _inquiry(p),
+        Notification.Kind.ROUTED: (
+            _("New customer %(company)s is yours, routed by the rule “%(rule)s”.")
+            if p.get("rule")
+            else _("New customer %(company)s is yours.")
+        ),
     }
     template = texts.get(notification.kind, "%(company)s")
     text = template % {
@@ -90,6 +96,9 @@ def describe(notification: Notification) -> str:
         "date": _day(p.get("date")),
         "step": p.get("step", ""),
         "claimant": p.get("claimant", ""),
+        "source": p.get("source", ""),
+        "message": p.get("message", ""),
+        "rule": (p.get("rule") or {}).get("name", ""),
     }
     if notification.kind in (
         Notification.Kind.TRANSFER_DECIDED,
@@ -114,6 +123,20 @@ def _transfer_outcome(p: dict) -> str:
             "it there."
         )
     return _("Your request for %(company)s is closed: its owner changed.")
+
+
+def _inquiry(p: dict) -> str:
+    """An inquiry another system handed in for a customer on record (the owner's, or in the
+    pool of the recipient's team)."""
+    if p.get("in_pool"):
+        if p.get("message"):
+            return _(
+                "New inquiry via %(source)s about %(company)s, in your team's pool: %(message)s"
+            )
+        return _("New inquiry via %(source)s about %(company)s, in your team's pool.")
+    if p.get("message"):
+        return _("New inquiry via %(source)s from your customer %(company)s: %(message)s")
+    return _("Your customer %(company)s got in touch again via %(source)s.")
 
 
 def _dispute_outcome(p: dict) -> str:

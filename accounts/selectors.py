@@ -1,10 +1,16 @@
+from datetime import datetime
+
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from crm.errors import NotFound, PermissionDenied
 from crm.sql import RowReader, Statement
 
-from .models import Notification, Team, User
+from .access import can_administer, can_read_user, can_read_users
+from .keys import hash_api_key
+from .models import ApiKey, AwayPeriod, Notification, Team, User
 
 _token_row = RowReader(Token, ["key", "user_id", "created"], alias="t")
 # Every user column but the password hash: an API request may read any of them.
@@ -44,6 +50,55 @@ def list_users(*, actor: User) -> QuerySet[User]:
 
 def list_teams(*, actor: User) -> QuerySet[Team]:
     return Team.objects.select_related("manager").order_by("name")
+
+
+def get_user_for(*, actor: User, user_id: int) -> User:
+    """One user as an admin, or their manager, may read them. A rep is refused outright; a
+    manager asking for someone outside their teams too."""
+    if not can_read_users(actor):
+        raise PermissionDenied()
+    user = User.objects.select_related("team").filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    if not can_read_user(actor, user):
+        raise PermissionDenied()
+    return user
+
+
+def list_away_periods(*, user_id: int, now: datetime | None = None) -> QuerySet[AwayPeriod]:
+    """The user's current and future away periods, soonest first."""
+    now = now or timezone.now()
+    return AwayPeriod.objects.filter(user_id=user_id, ends_at__gt=now).order_by("starts_at", "id")
+
+
+def get_team_for(*, actor: User, team_id: int) -> Team:
+    if not can_administer(actor):
+        raise PermissionDenied()
+    team = Team.objects.select_related("manager").filter(pk=team_id).first()
+    if team is None:
+        raise NotFound()
+    return team
+
+
+def list_api_keys(*, actor: User) -> QuerySet[ApiKey]:
+    """Live keys first, then revoked ones; newest first within each."""
+    if not can_administer(actor):
+        raise PermissionDenied()
+    return ApiKey.objects.select_related("created_by", "revoked_by").order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
+    )
+
+
+# Keys are 43 characters (accounts.keys); anything much longer is not one of ours.
+_API_KEY_MAX_LENGTH = 200
+
+
+def get_api_key(*, key: str) -> ApiKey | None:
+    """The API key (live or revoked) another system sent, found by its hash: the key itself
+    is stored nowhere."""
+    if not key or len(key) > _API_KEY_MAX_LENGTH:
+        return None
+    return ApiKey.objects.filter(key_hash=hash_api_key(key)).order_by().first()
 
 
 def list_notifications(*, user: User) -> QuerySet[Notification]:

@@ -451,3 +451,25 @@ def ensure_can_change_policies(user: User | None) -> None:
 
 def can_read_team_policy(user: User, team) -> bool:
     return user.is_admin or user.team_id == team.pk or team.pk in managed_team_ids(user)
+
+
+# --- territory rules (分配规则) ----------------------------------------------------------------
+def can_manage_rules(user: User | None) -> bool:
+    """Create, change, reorder, delete and preview territory rules: admins; None is the
+    system (migrations, tests, scripts)."""
+    return user is None or user.is_admin
+
+
+def ensure_may_manage_rules(user: User | None) -> None:
+    if not can_manage_rules(user):
+        raise PermissionDenied(_("Only an admin can change the territory rules."))
+
+
+def can_read_rules(user: User) -> bool:
+    """The rules as stored (the API's list): managers and admins."""
+    return is_manager_or_admin(user)
+
+
+def ensure_may_read_rules(user: User) -> None:
+    if not can_read_rules(user):
+        raise PermissionDenied()

@@ -18,6 +18,8 @@ NAV_ITEMS = [
     ("leads:team", _("Team leads"), access.can_see_team_lists),
     ("results", _("My results"), access.may_own),
     ("leads:transfer_inbox", _("Approvals"), access.can_see_transfer_inbox),
+    ("rules", _("Rules"), None),
+    ("settings", _("Settings"), access.can_administer),
     ("admin:index", _("Administration"), access.can_administer),
 ]
 
@@ -28,7 +30,13 @@ def navigation(request):
         return {"nav_items": [], "unread_notifications": 0}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
-        {"url": reverse(name), "label": label, "active": current == name, "name": name}
+        {
+            "url": reverse(name),
+            "label": label,
+            # The console's pages (console-users, console-teams, ...) light up "Settings".
+            "active": current == name or (name == "settings" and current.startswith("console-")),
+            "name": name,
+        }
         for name, label, shown_to in NAV_ITEMS
         if shown_to is None or shown_to(user)
     ]

@@ -241,3 +241,21 @@ class InvalidRule(DomainError):
     code = "invalid_rule"
     status = 400
     default_message = _("This territory rule is not valid.")
+
+
+class RuleChanged(DomainError):
+    code = "rule_changed"
+    status = 409
+    default_message = _(
+        "Someone else changed this rule while you were editing it. Reload it and apply your "
+        "change again."
+    )
+
+
+class InvalidPolicy(DomainError):
+    code = "invalid_policy"
+    status = 400
+    default_message = _(
+        "Pool policy values must be within bounds: a claim limit from 0 to 100000 and "
+        "durations up to 3650 days (a protection period and its maximum above zero)."
+    )

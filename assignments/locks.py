@@ -2,12 +2,13 @@
 and user row locks every ownership change starts with live with their tables:
 `leads.locks.lock_lead`, `accounts.locks.lock_user`.)"""
 
+import hashlib
 from datetime import datetime
 
 from django.db import connection
 
 from . import live
-from .models import Dispute, RoutingState, TransferRequest
+from .models import Dispute, RoutingState, TerritoryRule, TransferRequest
 
 # Oldest expiry first, through the partial index on open periods by expiry. Only the fixed
 # stale condition is formatted in, never a value.
@@ -59,3 +60,29 @@ def lock_routing_state(team_id: int) -> RoutingState:
     chosen rep's row, then the duplicate-key locks, then the lead row."""
     RoutingState.objects.bulk_create([RoutingState(team_id=team_id)], ignore_conflicts=True)
     return RoutingState.objects.select_for_update(no_key=True).get(team_id=team_id)
+
+
+def lock_territory_rule(rule_id: int) -> TerritoryRule | None:
+    """One territory rule's row, locked (None when there is none): an edit re-reads the rule
+    under it, so two admins changing it at once apply their changes one after the other."""
+    return TerritoryRule.objects.select_for_update(no_key=True).filter(pk=rule_id).first()
+
+
+# One transaction-level advisory lock for the list of rules (a fixed 64-bit key, apart from
+# the duplicate check's hashed keys).
+_RULE_LIST_LOCK = int.from_bytes(
+    hashlib.blake2b(b"noclash-territory-rule-list", digest_size=8).digest(), "big", signed=True
+)
+
+
+def lock_territory_rules() -> list[TerritoryRule]:
+    """The list of territory rules, locked: taken by the edits that move rules (create,
+    delete, reorder, a change of position). First the list's advisory lock, which serialises
+    those edits — row locks alone would not, as a rule another edit inserts is not among the
+    rows this one locks — then every rule's row in id order (the one order), so an edit of a
+    single rule (which locks only its row) waits for them or they for it. Routing only reads
+    the rules and never waits. SQLite's IMMEDIATE transactions already serialise writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RULE_LIST_LOCK])
+    return list(TerritoryRule.objects.select_for_update(no_key=True).order_by("id"))

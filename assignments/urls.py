@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from .views import (
     actions,
+    console_policies,
+    console_rules,
+    console_users,
     customers,
     deals,
     detail,
@@ -11,6 +14,7 @@ from .views import (
     home,
     lists,
     results,
+    rules_open,
     teamwork,
     transfers,
 )
@@ -66,6 +70,50 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("results/", results.mine, name="results"),
     path("results/unsettled/", results.unsettled, name="unsettled"),
+    path("rules/", rules_open.rules, name="rules"),
     # The URL namespace is named after the path (/leads/), as before the pages moved here.
     path("leads/", include((lead_pages, "leads"))),
+]
+
+# The admin console (系统设置): users and pool policies here (they show ownership facts);
+# teams and API keys in accounts.urls. Admins only.
+urlpatterns += [
+    path("settings/users/", console_users.users, name="console-users"),
+    path("settings/users/new/", console_users.user_new, name="console-user-new"),
+    path("settings/users/<int:user_id>/", console_users.user_edit, name="console-user"),
+    path(
+        "settings/users/<int:user_id>/active/",
+        console_users.user_set_active,
+        name="console-user-active",
+    ),
+    path(
+        "settings/users/<int:user_id>/away/", console_users.away_add, name="console-user-away-add"
+    ),
+    path("settings/away/<int:period_id>/end/", console_users.away_end, name="console-away-end"),
+    path(
+        "settings/away/<int:period_id>/delete/",
+        console_users.away_delete,
+        name="console-away-delete",
+    ),
+    path("settings/policies/", console_policies.policies, name="console-policies"),
+    path("settings/rules/", console_rules.rules, name="console-rules"),
+    path("settings/rules/new/", console_rules.rule_new, name="console-rule-new"),
+    path("settings/rules/preview/", console_rules.rule_preview, name="console-rules-preview"),
+    path("settings/rules/<int:rule_id>/", console_rules.rule_edit, name="console-rule"),
+    path(
+        "settings/rules/<int:rule_id>/preview/",
+        console_rules.rule_preview,
+        name="console-rule-preview",
+    ),
+    path("settings/rules/<int:rule_id>/move/", console_rules.rule_move, name="console-rule-move"),
+    path(
+        "settings/rules/<int:rule_id>/active/",
+        console_rules.rule_set_active,
+        name="console-rule-active",
+    ),
+    path(
+        "settings/rules/<int:rule_id>/delete/",
+        console_rules.rule_delete,
+        name="console-rule-delete",
+    ),
 ]

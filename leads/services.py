@@ -20,7 +20,7 @@ from .exceptions import (
     InvalidUscc,
     UnknownPool,
 )
-from .models import Contact, FollowUp, Lead
+from .models import Contact, FollowUp, Inquiry, Lead
 from .validation import country_codes
 
 # What describes a customer. Its status is not among them: a new customer starts as `new`.
@@ -97,7 +97,7 @@ def get_pool_team(team_id: int | None) -> Team | None:
 
 def create_customer(
     *,
-    created_by: User,
+    created_by: User | None,
     pool_team: Team | None,
     fields: dict,
     contacts: list[dict],
@@ -109,6 +109,15 @@ def create_customer(
     Contact.objects.bulk_create([Contact(lead=lead, **c) for c in contacts])
     index_new_leads([(lead.pk, identity)])
     return lead
+
+
+def add_inquiry(
+    *, lead: Lead, source: str, message: str, submitted: dict, now: datetime
+) -> Inquiry:
+    """Keep an inquiry another system handed in on the customer's timeline."""
+    return Inquiry.objects.create(
+        lead=lead, source=source, message=message, submitted=submitted, received_at=now
+    )
 
 
 def add_followup(

@@ -6,7 +6,14 @@ urlpatterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
     path("me/", views.MeApi.as_view(), name="api-me"),
     path("users/", views.UserListCreateApi.as_view(), name="api-users"),
+    path("users/<int:user_id>/", views.UserDetailApi.as_view(), name="api-user"),
     path("teams/", views.TeamListCreateApi.as_view(), name="api-teams"),
+    path("teams/<int:team_id>/", views.TeamDetailApi.as_view(), name="api-team"),
+    path("api-keys/", views.ApiKeyListCreateApi.as_view(), name="api-api-keys"),
+    path("api-keys/<int:key_id>/", views.ApiKeyRevokeApi.as_view(), name="api-api-key"),
+    path(
+        "api-keys/<int:key_id>/revoke/", views.ApiKeyRevokeApi.as_view(), name="api-api-key-revoke"
+    ),
     path("notifications/", views.NotificationListApi.as_view(), name="api-notifications"),
     path("notifications/read/", views.NotificationReadApi.as_view(), name="api-notifications-read"),
     path(

@@ -5,19 +5,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.access import can_administer
 from crm.api.pagination import NewestFirstPagination, OldestFirstPagination
+from crm.errors import PermissionDenied
 
 from .permissions import IsAdminRole
 from .serializers import (
+    ApiKeyCreatedOutput,
+    ApiKeyInput,
+    ApiKeyOutput,
     EmailPreferencesSerializer,
     MarkReadInput,
     MeOutput,
     NotificationOutput,
     TeamInput,
     TeamOutput,
+    TeamPatchInput,
     TokenInput,
+    UserDetailOutput,
     UserInput,
     UserOutput,
+    UserPatchInput,
 )
 
 
@@ -75,6 +83,84 @@ class TeamListCreateApi(APIView):
         data.is_valid(raise_exception=True)
         team = services.create_team(actor=request.user, **data.validated_data)
         return Response(TeamOutput(team).data, status=status.HTTP_201_CREATED)
+
+
+class UserDetailApi(APIView):
+    """One user: admins read and change anyone; a manager reads the members of their teams.
+    PATCH takes any of `capacity` (null: the team's claim limit), `away` (replaces the
+    current and future away periods: [{from, to, reason}], a date `to` counts whole),
+    `active`, `team`, `role`, `display_name`, `email`, all in one transaction."""
+
+    @extend_schema(responses=UserDetailOutput)
+    def get(self, request, user_id: int):
+        user = selectors.get_user_for(actor=request.user, user_id=user_id)
+        return Response(UserDetailOutput(user).data)
+
+    @extend_schema(request=UserPatchInput, responses=UserDetailOutput)
+    def patch(self, request, user_id: int):
+        # Refused before the body is read: a manager learns nothing from validation errors.
+        if not can_administer(request.user):
+            raise PermissionDenied()
+        data = UserPatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.update_user(actor=request.user, user_id=user_id, **data.changes())
+        user = selectors.get_user_for(actor=request.user, user_id=user_id)
+        return Response(UserDetailOutput(user).data)
+
+
+class TeamDetailApi(APIView):
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(responses=TeamOutput)
+    def get(self, request, team_id: int):
+        return Response(
+            TeamOutput(selectors.get_team_for(actor=request.user, team_id=team_id)).data
+        )
+
+    @extend_schema(request=TeamPatchInput, responses=TeamOutput)
+    def patch(self, request, team_id: int):
+        data = TeamPatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.update_team(actor=request.user, team_id=team_id, **data.validated_data)
+        return Response(
+            TeamOutput(selectors.get_team_for(actor=request.user, team_id=team_id)).data
+        )
+
+
+class ApiKeyListCreateApi(APIView):
+    """Keys for other systems (`POST /api/v1/intake/`), one live key per source. The key
+    itself is in the answer to POST only; afterwards only its first characters (`prefix`)."""
+
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(responses=ApiKeyOutput(many=True))
+    def get(self, request):
+        keys = selectors.list_api_keys(actor=request.user)
+        return Response({"results": ApiKeyOutput(keys, many=True).data, "next": None})
+
+    @extend_schema(request=ApiKeyInput, responses={201: ApiKeyCreatedOutput})
+    def post(self, request):
+        data = ApiKeyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        key, raw = services.create_api_key(actor=request.user, **data.validated_data)
+        body = ApiKeyCreatedOutput(key, context={"raw_key": raw}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ApiKeyRevokeApi(APIView):
+    """Revoke a key (DELETE, or POST to .../revoke/): it stops working at once; the record
+    stays, with `revoked_at`. Revoking twice is harmless."""
+
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(request=None, responses=ApiKeyOutput)
+    def delete(self, request, key_id: int):
+        key = services.revoke_api_key(actor=request.user, key_id=key_id)
+        return Response(ApiKeyOutput(key).data)
+
+    @extend_schema(request=None, responses=ApiKeyOutput)
+    def post(self, request, key_id: int):
+        return self.delete(request, key_id)
 
 
 class NotificationListApi(APIView):

@@ -2,10 +2,22 @@
 
 from django.urls import path
 
-from . import agenda, collaboration, collisions, customers, deals, disputes, transfers, views
+from . import (
+    agenda,
+    collaboration,
+    collisions,
+    customers,
+    deals,
+    disputes,
+    intake,
+    territory,
+    transfers,
+    views,
+)
 
 urlpatterns = [
     path("leads/", customers.LeadListCreateApi.as_view(), name="api-leads"),
+    path("intake/", intake.IntakeApi.as_view(), name="api-intake"),
     path(
         "leads/duplicates/",
         customers.LeadDuplicateCheckApi.as_view(),
@@ -127,4 +139,29 @@ urlpatterns = [
     path("lost-reasons/", deals.LostReasonsApi.as_view(), name="api-lost-reasons"),
     path("policy/", views.GlobalPolicyApi.as_view(), name="api-policy"),
     path("teams/<int:team_id>/policy/", views.TeamPolicyApi.as_view(), name="api-team-policy"),
+    path(
+        "territory-rules/",
+        territory.TerritoryRuleListCreateApi.as_view(),
+        name="api-territory-rules",
+    ),
+    path(
+        "territory-rules/reorder/",
+        territory.TerritoryRuleReorderApi.as_view(),
+        name="api-territory-rules-reorder",
+    ),
+    path(
+        "territory-rules/preview/",
+        territory.TerritoryRulePreviewApi.as_view(),
+        name="api-territory-rules-preview",
+    ),
+    path(
+        "territory-rules/changes/",
+        territory.TerritoryRuleChangeListApi.as_view(),
+        name="api-territory-rule-changes",
+    ),
+    path(
+        "territory-rules/<int:rule_id>/",
+        territory.TerritoryRuleApi.as_view(),
+        name="api-territory-rule",
+    ),
 ]

@@ -15,14 +15,17 @@ from .deals import create_deal, lose_deal, update_deal, win_deal
 from .disputes import file_dispute, rule_dispute, withdraw_dispute
 from .followups import log_followup
 from .imports import import_leads, rows_from_csv
+from .intake import add_inquiry, take_in
 from .lifecycle import change_status
 from .merge import merge_leads
 from .policies import update_policy
 from .reassign import reassign_lead
+from .territory_rules import create_rule, delete_rule, reorder_rules, update_rule
 from .transfers import approve_transfer, reject_transfer, request_transfer, withdraw_transfer
 
 __all__ = [
     "add_contact",
+    "add_inquiry",
     "approve_transfer",
     "change_status",
     "correct_credit",
@@ -31,6 +34,8 @@ __all__ = [
     "file_dispute",
     "claim_lead",
     "create_lead",
+    "create_rule",
+    "delete_rule",
     "import_leads",
     "invite_collaborator",
     "log_followup",
@@ -39,7 +44,9 @@ __all__ = [
     "propose_credit_shares",
     "reassign_lead",
     "reject_transfer",
+    "reorder_rules",
     "rule_dispute",
+    "take_in",
     "release_lead",
     "remove_collaborator",
     "request_transfer",
@@ -48,6 +55,7 @@ __all__ = [
     "update_deal",
     "update_lead",
     "update_policy",
+    "update_rule",
     "win_deal",
     "withdraw_dispute",
     "withdraw_transfer",

@@ -45,14 +45,17 @@ def attempted_identity(fields: Mapping, **extra) -> dict:
 
 def logs_refusals(service):
     """Wrap a service (outside its transaction): a refused claim or a refused duplicate is
-    logged once the refused transaction has rolled back, then raised as before."""
+    logged once the refused transaction has rolled back, then raised as before. The system
+    (actor None: an intake) collides with nobody: its refusals are not logged."""
 
     @functools.wraps(service)
     def logged(*args, **kwargs):
         try:
             return service(*args, **kwargs)
         except (AlreadyOwned, DuplicateFound) as refusal:
-            log_refusal(actor_id=kwargs["actor"].pk, refusal=refusal, lead_id=kwargs.get("lead_id"))
+            actor = kwargs["actor"]
+            if actor is not None:
+                log_refusal(actor_id=actor.pk, refusal=refusal, lead_id=kwargs.get("lead_id"))
             raise
 
     return logged

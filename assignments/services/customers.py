@@ -1,8 +1,10 @@
 """Creating and editing customers: where the customer records (`leads`) meet ownership.
 
 A rep creating a customer becomes its owner (within their claim limit); a manager or admin
-creates into a pool unless they name an owner in their scope. Every write of what identifies
-a customer passes the duplicate check (`services.duplicates`) and re-indexes the record."""
+creates into a pool unless they name an owner in their scope; the system (no actor: another
+system's intake, `services.intake`) creates what the territory rules route. Every write of
+what identifies a customer passes the duplicate check (`services.duplicates`) and re-indexes
+the record."""
 
 from collections.abc import Callable
 
@@ -33,15 +35,19 @@ EDITABLE_FIELDS = records.LEAD_FIELDS
 @logs_refusals
 def create_lead(
     *,
-    actor: User,
+    actor: User | None,
     contacts: list[dict] | None = None,
     owner_id: int | None = None,
     pool_team_id: int | None = None,
     confirm_duplicate: bool = False,
+    inquiry: dict | None = None,
     **fields,
 ) -> Lead:
     """Create a customer. The customer must not exist already (see `ensure_not_duplicate`);
-    weak matches pass with `confirm_duplicate` and are kept in the history."""
+    weak matches pass with `confirm_duplicate` and are kept in the history. `actor` None is
+    the system (an intake): no creator's rights apply, and nobody's collision is logged.
+    `inquiry` ({source, message, submitted}): what another system handed in with the new
+    customer, kept on its timeline in the same transaction."""
     try:
         return _create_lead(
             actor=actor,
@@ -49,6 +55,7 @@ def create_lead(
             owner_id=owner_id,
             pool_team_id=pool_team_id,
             confirm_duplicate=confirm_duplicate,
+            inquiry=inquiry,
             **fields,
         )
     except IntegrityError as exc:
@@ -58,20 +65,22 @@ def create_lead(
 @transaction.atomic(durable=True)
 def _create_lead(
     *,
-    actor: User,
+    actor: User | None,
     contacts: list[dict],
     owner_id: int | None,
     pool_team_id: int | None,
     confirm_duplicate: bool,
+    inquiry: dict | None,
     **fields,
 ) -> Lead:
-    access.ensure_may_create(actor, owner_id=owner_id, pool_team_id=pool_team_id)
+    if actor is not None:
+        access.ensure_may_create(actor, owner_id=owner_id, pool_team_id=pool_team_id)
     fields = records.clean_lead_fields(fields)
     contacts = [records.clean_contact_fields(c) for c in contacts]
     now = timezone.now()
     owner: User | None = None
     route = None
-    if access.owns_what_they_create(actor):
+    if actor is not None and access.owns_what_they_create(actor):
         # A rep's new customer is theirs, in their own team's pool.
         owner = lock_user(actor.pk)
         pool_team_id = actor.team_id
@@ -83,7 +92,8 @@ def _create_lead(
             raise InvalidTarget() from exc
         if not access.may_own(owner):
             raise InvalidTarget()
-        access.ensure_may_create_for(actor, owner)
+        if actor is not None:
+            access.ensure_may_create_for(actor, owner)
         if pool_team_id is None:
             pool_team_id = owner.team_id
     elif pool_team_id is None:
@@ -110,6 +120,8 @@ def _create_lead(
         identity=identity,
         now=now,
     )
+    if inquiry is not None:
+        records.add_inquiry(lead=lead, now=now, **inquiry)
     details = {"confirmed_duplicates": overridden_record(overridden)} if overridden else {}
     if route is not None:
         record_route(route=route, lead=lead, actor=actor, now=now, extra=details)

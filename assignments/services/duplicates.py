@@ -37,7 +37,7 @@ def summary_for(match: OwnedMatch) -> str:
 
 def ensure_not_duplicate(
     *,
-    actor: User,
+    actor: User | None,
     identity: Identity,
     exclude: tuple[int, ...] = (),
     confirm: bool = False,
@@ -51,7 +51,9 @@ def ensure_not_duplicate(
     `known` ({lead id: level}) lists matches the record already had before this edit: they
     do not block again unless they became strong. `attempted` (what identifies the attempted
     customer) goes with a refusal to the collision log; confirmed weak matches are logged
-    here. Returns the weak matches the actor confirmed, for the history."""
+    here. Returns the weak matches the actor confirmed, for the history. With no actor (the
+    system: an intake) every strong match refuses as another's or the pool's, and nothing
+    is logged (the log names who collided)."""
     # Serialises writers of the same customer: the second one's check sees the first's lead.
     lock_customer_keys(identity.lock_keys)
     known = known or {}
@@ -62,7 +64,9 @@ def ensure_not_duplicate(
     ]
     strong = [m for m in matches if m.level == STRONG]
     if strong:
-        owned = [m for m in strong if m.owner is not None and m.owner.pk != actor.pk]
+        owned = [
+            m for m in strong if m.owner is not None and (actor is None or m.owner.pk != actor.pk)
+        ]
         pooled = [m for m in strong if m.owner is None]
         if owned:
             raise DuplicateOwned(
@@ -94,7 +98,7 @@ def ensure_not_duplicate(
             matches=weak,
             attempted=attempted,
         )
-    if weak:
+    if weak and actor is not None:
         log_confirmed(actor_id=actor.pk, matches=weak, attempted=attempted or {})
     return weak
 

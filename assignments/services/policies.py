@@ -1,10 +1,17 @@
+from datetime import timedelta
+
 from django.db import transaction
 
 from accounts.models import Team, User
 
 from .. import access
+from ..exceptions import InvalidPolicy
 from ..models import POLICY_FIELDS, PoolPolicy
 from ..selectors.policies import get_global_policy
+
+MAX_CLAIM_LIMIT = 100_000
+MAX_DURATION = timedelta(days=3650)
+_DURATIONS = ("protection_period", "followup_extension", "max_protection", "cooldown")
 
 
 @transaction.atomic
@@ -12,6 +19,7 @@ def update_policy(*, actor: User | None, team: Team | None, changes: dict) -> Po
     """Admins change the global policy or a team's overrides (None on a team = inherit).
     Nothing keeps a copy: every rule reads the policy in its own transaction."""
     access.ensure_can_change_policies(actor)
+    _check_bounds(changes)
     if team is None:
         policy = get_global_policy()
     else:
@@ -21,3 +29,22 @@ def update_policy(*, actor: User | None, team: Team | None, changes: dict) -> Po
             setattr(policy, field, value)
     policy.save()
     return policy
+
+
+def _check_bounds(changes: dict) -> None:
+    """Values a person can mistype (a duration of 99999 days) are refused here, whichever door
+    they came through; an empty value on a team means "inherit" and is always fine."""
+    for field, value in changes.items():
+        if value is None:
+            continue
+        if field == "claim_limit":
+            ok = isinstance(value, int) and 0 <= value <= MAX_CLAIM_LIMIT
+        elif field in _DURATIONS:
+            # A claim (or its cap) that ends as it starts would be no claim at all.
+            low = timedelta(0)
+            ok = isinstance(value, timedelta) and low <= value <= MAX_DURATION
+            ok = ok and (value > low or field not in ("protection_period", "max_protection"))
+        else:
+            ok = True
+        if not ok:
+            raise InvalidPolicy(field=field)

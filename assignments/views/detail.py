@@ -82,9 +82,10 @@ def _to_survivor(request, survivor_id: int | None):
 
 
 def _timeline(lead: Lead) -> list[tuple[str, object, object]]:
-    """Follow-ups, ownership changes, status changes, collaborators and credit splits, in
-    the order they happened."""
+    """Follow-ups, ownership changes, status changes, collaborators, credit splits and
+    inquiries other systems handed in, in the order they happened."""
     items = [("followup", f.occurred_at, f) for f in lead.followups.select_related("author")]
+    items += [("inquiry", i.received_at, i) for i in lead.inquiries.all()]
     items += [("event", e.at, e) for e in selectors.list_history(lead_id=lead.pk)]
     items += [
         ("status", c.at, c)

@@ -5,6 +5,7 @@
 With `DEBUG` off the process refuses to start without `SECRET_KEY` and `ALLOWED_HOSTS`.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -189,6 +190,18 @@ if DEBUG:
         "rest_framework.renderers.BrowsableAPIRenderer"
     )
 
+# Customers handed in by other systems (POST /api/v1/intake/): requests per API key, as
+# "<n>/<second|minute|hour|day>"; empty or "off" turns the throttle off.
+_intake_rate = env.str("INTAKE_THROTTLE_RATE", default="60/minute").strip()
+if _intake_rate.lower() in ("", "off"):
+    INTAKE_THROTTLE_RATE = None
+elif re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", _intake_rate):
+    INTAKE_THROTTLE_RATE = _intake_rate
+else:
+    raise ImproperlyConfigured(
+        f"INTAKE_THROTTLE_RATE {_intake_rate!r} is not like '60/minute' (or 'off')."
+    )
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "NoClash CRM API",
     "VERSION": "1.0.0",
@@ -214,6 +227,21 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# API throttle counts (accounts.api.throttles) are shared by every web process through
+# Redis when it is there; the embedded default runs one web process, and memory is enough.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A slow or lost Redis must not hold a request: the throttle then lets it through.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # max_retries 0: publishing fails at once when Redis is down (the outbox keeps the work)

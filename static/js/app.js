@@ -81,3 +81,40 @@
   }
   document.addEventListener("DOMContentLoaded", start);
 })();
+
+// Forms that ask before they go: <form data-confirm="Revoke this key?">. A field marked
+// data-select-on-focus selects its whole text (a key to copy).
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+})();
+
+// The territory rule editor: a size range shows its two bounds instead of a value; the
+// target shows the team or the rep its kind needs. Without script, every field shows.
+(function () {
+  "use strict";
+  function fit(root) {
+    root.querySelectorAll(".condition-row").forEach(function (row) {
+      var op = row.querySelector("[name=cond-op]");
+      row.classList.toggle("is-range", !!op && op.value === "range");
+    });
+    var kind = root.querySelector("[name=target_kind]");
+    if (!kind) return;
+    root.querySelectorAll("[data-target-for]").forEach(function (label) {
+      label.hidden = label.dataset.targetFor.split(" ").indexOf(kind.value) < 0;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest(".rule-form");
+    if (form) fit(form);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".rule-form").forEach(fit);
+  });
+})();

@@ -10,6 +10,7 @@ from accounts.models import AwayPeriod, Notification, User
 from assignments import services
 from assignments.exceptions import DuplicateInPool
 from assignments.models import Ownership, OwnershipEvent, RoutingState, TerritoryRule
+from leads.models import Lead
 from tests.conftest import make_user
 
 Target = TerritoryRule.Target
@@ -246,3 +247,25 @@ def test_an_edited_rule_binds_at_the_next_creation(manager, team, other_team, re
     lead = make_lead(actor=manager)
     assert lead.pool_team_id == other_team.pk
     assert events(lead)[0].details["rule"]["version"] == 2
+
+
+def test_imported_rows_without_a_pool_are_routed_and_rows_into_a_pool_are_not(manager, team, reps):
+    rule("浙江客户", Target.ROUND_ROBIN, conditions=ZHEJIANG, team=team)
+    rows = [
+        {"company_name": "杭州甲科技有限公司", "city": "杭州", "contact_phone": "13800000001"},
+        {"company_name": "南京乙贸易有限公司", "province": "江苏", "contact_phone": "13800000002"},
+        {"company_name": "广州丙食品有限公司", "province": "广东", "contact_phone": "13800000003"},
+    ]
+    report = services.import_leads(actor=manager, rows=rows)
+    leads = [Lead.objects.get(pk=result.lead) for result in report.results]
+    # 杭州 has no province typed: the city's province (浙江) meets the rule.
+    assert [owner_of(lead) for lead in leads] == [reps[0], reps[1], None]
+    assert [len(events(lead, OwnershipEvent.Kind.ASSIGN)) for lead in leads] == [1, 1, 0]
+    into_pool = services.import_leads(
+        actor=manager,
+        rows=[{"company_name": "宁波丁物流有限公司", "province": "浙江"}],
+        pool_team_id=team.pk,
+    )
+    lead = Lead.objects.get(pk=into_pool.results[0].lead)
+    assert owner_of(lead) is None and lead.pool_team_id == team.pk
+    assert events(lead) == []

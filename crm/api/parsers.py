@@ -1,0 +1,33 @@
+"""Request body parsing for doors open to other systems."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, parsers
+
+
+class BodyTooLarge(exceptions.ParseError):
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
+
+
+class BoundedJSONParser(parsers.JSONParser):
+    """JSON of at most `max_bytes` (the view's `max_body_bytes`), refused with 400 before it
+    is read; a body nested too deep to parse is a 400 too, not a crash (Python's decoder
+    raises RecursionError, which DRF's parser lets through)."""
+
+    default_max_bytes = 64 * 1024
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        view = (parser_context or {}).get("view")
+        request = (parser_context or {}).get("request")
+        limit = getattr(view, "max_body_bytes", self.default_max_bytes)
+        if request is not None:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                raise BodyTooLarge()
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from exc
