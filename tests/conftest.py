@@ -39,6 +39,17 @@ def _empty_cache():
     clear_rules_cache()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Chinese leaves its language active in the thread (LocaleMiddleware does
+    not reset it): each test starts in the default language, whatever ran before."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def team(db) -> Team:
     return account_services.create_team(actor=None, name="East")

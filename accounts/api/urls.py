@@ -10,7 +10,7 @@ urlpatterns = [
     path("teams/", views.TeamListCreateApi.as_view(), name="api-teams"),
     path("teams/<int:team_id>/", views.TeamDetailApi.as_view(), name="api-team"),
     path("api-keys/", views.ApiKeyListCreateApi.as_view(), name="api-api-keys"),
-    path("api-keys/<int:key_id>/", views.ApiKeyRevokeApi.as_view(), name="api-api-key"),
+    path("api-keys/<int:key_id>/", views.ApiKeyApi.as_view(), name="api-api-key"),
     path(
         "api-keys/<int:key_id>/revoke/", views.ApiKeyRevokeApi.as_view(), name="api-api-key-revoke"
     ),

@@ -147,20 +147,27 @@ class ApiKeyListCreateApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class ApiKeyRevokeApi(APIView):
-    """Revoke a key (DELETE, or POST to .../revoke/): it stops working at once; the record
-    stays, with `revoked_at`. Revoking twice is harmless."""
+class ApiKeyApi(APIView):
+    """DELETE revokes a key: it stops working at once; the record stays, with
+    `revoked_at`. Revoking twice is harmless."""
 
     permission_classes = [IsAdminRole]
 
-    @extend_schema(request=None, responses=ApiKeyOutput)
+    @extend_schema(operation_id="api_keys_revoke_delete", request=None, responses=ApiKeyOutput)
     def delete(self, request, key_id: int):
         key = services.revoke_api_key(actor=request.user, key_id=key_id)
         return Response(ApiKeyOutput(key).data)
 
-    @extend_schema(request=None, responses=ApiKeyOutput)
+
+class ApiKeyRevokeApi(APIView):
+    """POST .../revoke/: the same as DELETE on the key."""
+
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(operation_id="api_keys_revoke", request=None, responses=ApiKeyOutput)
     def post(self, request, key_id: int):
-        return self.delete(request, key_id)
+        key = services.revoke_api_key(actor=request.user, key_id=key_id)
+        return Response(ApiKeyOutput(key).data)
 
 
 class NotificationListApi(APIView):
