@@ -7,6 +7,8 @@ from datetime import datetime
 
 from django.db import connection
 
+from crm.sql import RowReader, Statement, fetch_instance
+
 from . import live
 from .models import Dispute, RoutingState, TerritoryRule, TransferRequest
 
@@ -54,12 +56,24 @@ def lock_dispute(dispute_id: int) -> Dispute:
     )
 
 
+_routing_state = RowReader(RoutingState, ["team_id", "last_rep_id", "updated_at"])
+# Every routed creation takes it: hand-written SQL (crm/sql.py).
+_LOCK_ROUTING_STATE = Statement(
+    "lock_routing_state",
+    f"SELECT {_routing_state.columns} FROM assignments_routingstate WHERE team_id = %s",  # noqa: S608
+    lock=True,
+)
+
+
 def lock_routing_state(team_id: int) -> RoutingState:
     """A team's round-robin cursor, locked (created on first use): it serialises routing into
     the team, so concurrent creations see each other's choices. Lock order: this row, then the
     chosen rep's row, then the duplicate-key locks, then the lead row."""
-    RoutingState.objects.bulk_create([RoutingState(team_id=team_id)], ignore_conflicts=True)
-    return RoutingState.objects.select_for_update(no_key=True).get(team_id=team_id)
+    state = fetch_instance(_LOCK_ROUTING_STATE, _routing_state, [team_id])
+    if state is None:
+        RoutingState.objects.bulk_create([RoutingState(team_id=team_id)], ignore_conflicts=True)
+        state = fetch_instance(_LOCK_ROUTING_STATE, _routing_state, [team_id])
+    return state
 
 
 def lock_territory_rule(rule_id: int) -> TerritoryRule | None:

@@ -8,6 +8,7 @@ province; "杭州市" and "Hangzhou" one city (the duplicate check's region tabl
 spellings must be the same place ("山西" is not "陕西", though both are "shanxi" in
 pinyin); text compares case- and width-insensitively."""
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ _HAN_SUFFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def _text(value: str) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().casefold()
 
@@ -89,6 +91,7 @@ class _Place:
         return not (self.han and other.han) or self.han == other.han
 
 
+@functools.lru_cache(maxsize=8192)
 def _place(value: str) -> _Place:
     text = _text(value)
     han = ""

@@ -89,9 +89,18 @@ def get_claim_state(*, lead_id: int, rep: User, now: datetime) -> ClaimState:
     return ClaimState(open_period=open_period, rep_periods=rep_periods, slots=slots, policy=policy)
 
 
+_COUNT_SLOTS = Statement(
+    "count_slots",
+    f"SELECT count(*) FROM assignments_ownership o WHERE o.owner_id = %s AND {live.SLOT_SQL.sql()}",  # noqa: S608, E501
+)
+
+
 def count_claim_slots(*, owner_id: int, now: datetime) -> int:
-    """The owner's claims that count toward the limit (see `live`)."""
-    return Ownership.objects.filter(live.slot_q(now), owner_id=owner_id).count()
+    """The owner's claims that count toward the limit (see `live`). Every routed creation
+    and every assignment counts them: hand-written SQL (crm/sql.py)."""
+    with connection.cursor() as cursor:
+        _COUNT_SLOTS.execute(cursor, [owner_id, *live.SLOT_SQL.params(now)])
+        return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,19 @@
 them (active, away, load against capacity)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AwayPeriod, Team, User
+from crm.sql import db_value
 
 from .. import live
 from ..models import TerritoryRule
 from ..territory import Candidate, Rule
-from .policies import get_effective_policy
+from .policies import EffectivePolicy, get_effective_policy
 
 _cache: dict[str, object] = {"signature": None, "rules": ()}
 
@@ -60,22 +62,39 @@ def list_rules_in_force() -> tuple[Rule, ...]:
 _ROSTER_SQL = f"""
 SELECT u.id, u.display_name, u.is_active, u.capacity,
        (SELECT count(*) FROM assignments_ownership o
-         WHERE o.owner_id = u.id AND {live.SLOT_SQL.sql()})
-  FROM accounts_user u
- WHERE u.team_id = %s AND u.role = %s
+         WHERE o.owner_id = u.id AND {live.SLOT_SQL.sql()}),
+       EXISTS (SELECT 1 FROM accounts_awayperiod a
+                WHERE a.user_id = u.id AND a.starts_at <= %s AND a.ends_at > %s),
+       t.name
+  FROM accounts_team t LEFT JOIN accounts_user u ON u.team_id = t.id AND u.role = %s
+ WHERE t.id = %s
  ORDER BY u.id
 """  # noqa: S608 - only the fixed slot condition is formatted in
 
 
-def list_candidates(*, team_id: int, now: datetime) -> list[Candidate]:
-    """The team's reps as routing sees them now: one statement for loads, one for who is
-    away."""
-    limit = get_effective_policy(team_id=team_id).claim_limit
+@dataclass
+class Roster:
+    """A team as routing sees it now: its name, its policy and its reps with their loads."""
+
+    team_name: str
+    policy: EffectivePolicy
+    candidates: list[Candidate]
+
+
+def read_roster(*, team_id: int, now: datetime) -> Roster:
+    """The team's reps as routing sees them now, in two statements (the policy; the reps
+    with their loads, whether they are away and the team's name) and a third only when
+    someone is away (until when, and why)."""
+    policy = get_effective_policy(team_id=team_id)
+    limit = policy.claim_limit
+    at = db_value(AwayPeriod._meta.get_field("starts_at"), now)
     with connection.cursor() as cursor:
-        cursor.execute(_ROSTER_SQL, [*live.SLOT_SQL.params(now), team_id, User.Role.REP])
+        cursor.execute(_ROSTER_SQL, [*live.SLOT_SQL.params(now), at, at, User.Role.REP, team_id])
         rows = cursor.fetchall()
-    away = away_now([row[0] for row in rows], now=now)
-    return [
+    team_name = rows[0][6] if rows else ""
+    rows = [row for row in rows if row[0] is not None]
+    away = away_now([row[0] for row in rows if row[5]], now=now) if any(r[5] for r in rows) else {}
+    candidates = [
         Candidate(
             id=rep_id,
             name=name,
@@ -85,8 +104,14 @@ def list_candidates(*, team_id: int, now: datetime) -> list[Candidate]:
             capacity=capacity if capacity is not None else limit,
             limit=limit,
         )
-        for rep_id, name, active, capacity, load in rows
+        for rep_id, name, active, capacity, load, _away, _team in rows
     ]
+    return Roster(team_name=team_name, policy=policy, candidates=candidates)
+
+
+def list_candidates(*, team_id: int, now: datetime) -> list[Candidate]:
+    """The team's reps as routing sees them now (`read_roster`)."""
+    return read_roster(team_id=team_id, now=now).candidates
 
 
 def get_candidate(*, user: User, now: datetime) -> Candidate:

@@ -167,12 +167,22 @@ def ensure_below_limit(
 
 
 def assign_new_lead(
-    *, lead: Lead, owner: User, actor: User, now: datetime, details: dict | None = None
+    *,
+    lead: Lead,
+    owner: User,
+    actor: User,
+    now: datetime,
+    details: dict | None = None,
+    policy: EffectivePolicy | None = None,
+    held: int | None = None,
 ) -> Ownership:
     """A freshly created lead gets its first owner. The caller created the lead in this
-    transaction (nobody else can see it yet) and holds the owner's row lock."""
-    policy = get_effective_policy(team_id=owner.team_id)
-    ensure_below_limit(owner=owner, policy=policy, now=now)
+    transaction (nobody else can see it yet) and holds the owner's row lock. `policy` (the
+    owner's team's, read in this transaction) and `held` (the owner's claim slots, counted
+    under that lock) when the caller has read them already."""
+    if policy is None:
+        policy = get_effective_policy(team_id=owner.team_id)
+    ensure_below_limit(owner=owner, policy=policy, now=now, held=held)
     period = start_period(lead=lead, owner=owner, policy=policy, now=now)
     record_ownership_event(
         lead=lead,

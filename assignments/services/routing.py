@@ -25,7 +25,8 @@ from .. import access
 from ..locks import lock_routing_state
 from ..models import OwnershipEvent, RoutingState, TerritoryRule
 from ..selectors.claims import count_claim_slots
-from ..selectors.territory import get_candidate, list_candidates, list_rules_in_force, team_names
+from ..selectors.policies import EffectivePolicy
+from ..selectors.territory import get_candidate, list_rules_in_force, read_roster, team_names
 from ..territory import (
     AT_CAPACITY,
     AT_LIMIT,
@@ -49,6 +50,10 @@ class Route:
     details: dict
     state: RoutingState | None = None
     skipped: list[dict] = field(default_factory=list)
+    # Read under the owner's row lock: the team's policy and the owner's claim slots, so the
+    # assignment checks the claim limit without reading them again.
+    policy: EffectivePolicy | None = None
+    held: int | None = None
 
 
 def route_new_customer(*, fields: dict, now: datetime) -> Route | None:
@@ -74,8 +79,10 @@ def route_new_customer(*, fields: dict, now: datetime) -> Route | None:
     return _to_team_rep(details, rule.target_team_id, method=rule.target_kind, now=now)
 
 
-def _to_pool(details: dict, team_id: int | None, *, fallback: bool = False) -> Route:
-    details["team"] = _team_record(team_id)
+def _to_pool(
+    details: dict, team_id: int | None, *, fallback: bool = False, team_name: str | None = None
+) -> Route:
+    details["team"] = _team_record(team_id, name=team_name)
     if fallback:
         details["fallback"] = "team_pool" if team_id is not None else "public_pool"
     return Route(owner=None, pool_team_id=team_id, details=details)
@@ -98,24 +105,32 @@ def _to_named_rep(details: dict, rep_id: int, *, now: datetime) -> Route:
 
 def _to_team_rep(details: dict, team_id: int, *, method: str, now: datetime) -> Route:
     state = lock_routing_state(team_id)
-    roster = list_candidates(team_id=team_id, now=now)
+    team = read_roster(team_id=team_id, now=now)
+    roster = team.candidates
     skipped: list[dict] = []
     while True:
         choice = choose_rep(method, roster, state.last_rep_id)
         skipped += [s for s in choice.skipped if s["id"] not in {k["id"] for k in skipped}]
         if choice.rep is None:
             details["skipped"] = skipped
-            return _to_pool(details, team_id, fallback=True)
+            return _to_pool(details, team_id, fallback=True, team_name=team.team_name)
         rep = lock_user(choice.rep.id)
         # Re-read under the rep's lock: a claim of theirs may have committed meanwhile.
         if _full_now(choice.rep, now=now):
             roster = [c for c in roster if c.id != choice.rep.id]
             skipped.append(choice.rep.as_record(_why_full(choice.rep)))
             continue
-        details["team"] = _team_record(team_id)
+        details["team"] = _team_record(team_id, name=team.team_name)
         details["chosen"] = choice.rep.as_record()
         details["skipped"] = skipped
-        return Route(owner=rep, pool_team_id=team_id, details=details, state=state)
+        return Route(
+            owner=rep,
+            pool_team_id=team_id,
+            details=details,
+            state=state,
+            policy=team.policy if rep.team_id == team_id else None,
+            held=choice.rep.load,
+        )
 
 
 def _full_now(candidate: Candidate, *, now: datetime) -> bool:
@@ -127,10 +142,12 @@ def _why_full(candidate: Candidate) -> str:
     return candidate.refusal() or AT_CAPACITY
 
 
-def _team_record(team_id: int | None) -> dict | None:
+def _team_record(team_id: int | None, *, name: str | None = None) -> dict | None:
     if team_id is None:
         return None
-    return {"id": team_id, "name": team_names([team_id]).get(team_id, "")}
+    if name is None:
+        name = team_names([team_id]).get(team_id, "")
+    return {"id": team_id, "name": name}
 
 
 def record_route(
@@ -141,7 +158,15 @@ def record_route(
     taken by `route_new_customer` and created `lead` in this transaction."""
     details = {**route.details, **extra}
     if route.owner is not None:
-        assign_new_lead(lead=lead, owner=route.owner, actor=actor, now=now, details=details)
+        assign_new_lead(
+            lead=lead,
+            owner=route.owner,
+            actor=actor,
+            now=now,
+            details=details,
+            policy=route.policy,
+            held=route.held,
+        )
         notify(
             [
                 NewNotification(

@@ -1,4 +1,5 @@
-"""Idempotent demo data. Running it again resets the demo users to the documented state."""
+"""Idempotent demo data. Running it again resets the demo users to the documented state;
+demo leads and territory rules that already exist (by name) are not created again."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -6,6 +7,8 @@ from django.db import transaction
 from accounts.models import Team, User
 
 from ...demo import seed_demo_leads
+from ...models import TerritoryRule
+from ...services.territory_rules import create_rule
 
 DEMO_PASSWORD = "noclash-demo"
 ADMIN_PASSWORD = "noclash-admin"
@@ -24,6 +27,12 @@ REPS = [
     ("rep7", "周芳 Zhou Fang", 1),
     ("rep8", "吴军 Wu Jun", 1),
 ]
+# Territory rules (分配规则), tried in this order: (name, provinces, team index, how a rep of
+# the team is chosen). A new customer from one of the provinces goes straight to a rep.
+RULES = [
+    ("华东：浙江、江苏、上海", ["浙江", "江苏", "上海"], 0, TerritoryRule.Target.ROUND_ROBIN),
+    ("华南：广东、福建", ["广东", "福建"], 1, TerritoryRule.Target.LEAST_LOADED),
+]
 
 
 def _upsert_user(username: str, *, password: str, **fields) -> User:
@@ -40,7 +49,11 @@ class Command(BaseCommand):
     help = "Create or reset the demo users and teams (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-leads", action="store_true", help="Only the users and teams.")
+        parser.add_argument(
+            "--no-leads",
+            action="store_true",
+            help="Only the users and teams (no leads, no territory rules).",
+        )
 
     def handle(self, *args, **options):
         teams = self.seed_users()
@@ -48,6 +61,9 @@ class Command(BaseCommand):
         # the users are committed, outside any atomic block.
         if not options["no_leads"]:
             self.seed_leads(teams=teams)
+            # After the leads: the demo's pool leads stay where the plan puts them (with the
+            # rules in force, a pool lead created without a pool would be routed to a rep).
+            self.seed_rules(teams=teams)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     @transaction.atomic
@@ -87,3 +103,27 @@ class Command(BaseCommand):
         }
         reps = [by_username[username] for username, _name, _team in REPS]
         seed_demo_leads(admin=admin, teams=teams, reps=reps, log=self.stdout.write)
+
+    def seed_rules(self, *, teams: list[Team]) -> None:
+        """The demo territory rules, through the rules service (each change recorded); a rule
+        whose name exists is left as it is (an admin may have edited it)."""
+        admin = User.objects.get(username="admin")
+        existing = set(
+            TerritoryRule.objects.filter(name__in=[r[0] for r in RULES]).values_list(
+                "name", flat=True
+            )
+        )
+        created = 0
+        for name, provinces, team_index, kind in RULES:
+            if name in existing:
+                continue
+            create_rule(
+                actor=admin,
+                name=name,
+                conditions=[{"field": "province", "op": "in", "value": provinces}],
+                target={"kind": kind, "team": teams[team_index].pk},
+            )
+            created += 1
+        self.stdout.write(
+            f"Territory rules: {created} created ({len(RULES) - created} already there)."
+        )
