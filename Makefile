@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool
+.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool bench-intake bench-routing
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,12 @@ eval-dedupe: install
 # The live pool's changes endpoint polled by 200 open pool pages while reps claim (bench/pool.py).
 bench-pool: install
 	$(BIN)/python bench/pool.py $(BENCH_ARGS)
+
+# Territory routing: what 200 rules add to a creation, and the rules preview (bench/routing.py).
+bench-routing: install
+	$(BIN)/python bench/routing.py $(BENCH_ARGS)
+
+# Web forms handing in new customers (POST /api/v1/intake/, throttle off, 200 territory
+# rules): creations per second and latency (bench/intake.py).
+bench-intake: install
+	$(BIN)/python bench/intake.py $(BENCH_ARGS)

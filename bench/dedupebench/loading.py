@@ -35,7 +35,17 @@ def _index_chunk(args):
         keys.extend((lead_id, key) for key in identity.keys)
         if identity.name is not None:
             n = identity.name
-            names.append((lead_id, n.core, identity.brand, n.pinyin, identity.city, identity.uscc))
+            names.append(
+                (
+                    lead_id,
+                    n.core,
+                    identity.brand,
+                    n.pinyin,
+                    identity.city,
+                    identity.uscc,
+                    identity.individual,
+                )
+            )
     return leads, contacts, keys, names
 
 
@@ -91,7 +101,11 @@ def load(count: int) -> None:
             ("leads_lead", lead_cols, "lead"),
             (Contact._meta.db_table, contact_cols, "contact"),
             ("leads_leadkey", ["lead_id", "key"], "key"),
-            ("leads_leadname", ["lead_id", "core", "brand", "pinyin", "city", "uscc"], "name"),
+            (
+                "leads_leadname",
+                ["lead_id", "core", "brand", "pinyin", "city", "uscc", "individual"],
+                "name",
+            ),
         ):
             with files[name].open() as f:
                 cursor.copy_expert(
