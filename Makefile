@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool bench-intake bench-routing
+.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool bench-intake bench-routing bench-dashboard bench-bulk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,13 @@ bench-routing: install
 # rules): creations per second and latency (bench/intake.py).
 bench-intake: install
 	$(BIN)/python bench/intake.py $(BENCH_ARGS)
+
+# The managers' dashboard: every stats endpoint and the page, p99 over 1,000,000 leads,
+# 2,000,000 history records and 100,000 collision records (bench/dashboard.py).
+bench-dashboard: install
+	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
+
+# Bulk moves (批量转移): leads/s of the job on PostgreSQL, 50,000 leads handed over round robin
+# and then released into a pool (bench/bulk.py).
+bench-bulk: install
+	$(BIN)/python bench/bulk.py $(BENCH_ARGS)

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .locks import lock_pending_notifications
 from .models import Notification
@@ -52,7 +53,11 @@ def describe(notification: Notification) -> str:
         Notification.Kind.EXPIRY_ESCALATION: _(
             "%(owner)s's claim on %(company)s expires at %(time)s without a recent follow-up."
         ),
-        Notification.Kind.REASSIGNED: _("%(company)s was reassigned from %(from)s to %(to)s."),
+        Notification.Kind.REASSIGNED: (
+            _bulk_moved(p)
+            if p.get("bulk")
+            else _("%(company)s was reassigned from %(from)s to %(to)s.")
+        ),
         Notification.Kind.TRANSFER_REQUESTED: _(
             "%(requester)s asks for %(company)s, owned by %(owner)s: decide the transfer request."
         ),
@@ -99,6 +104,8 @@ def describe(notification: Notification) -> str:
         "source": p.get("source", ""),
         "message": p.get("message", ""),
         "rule": (p.get("rule") or {}).get("name", ""),
+        "count": p.get("count", 0),
+        "by": p.get("by", ""),
     }
     if notification.kind in (
         Notification.Kind.TRANSFER_DECIDED,
@@ -106,6 +113,29 @@ def describe(notification: Notification) -> str:
     ) and p.get("reason"):
         text = _("%(text)s Reason: %(reason)s") % {"text": text, "reason": p["reason"]}
     return text
+
+
+def _bulk_moved(p: dict) -> str:
+    """A manager's bulk move (批量转移), told once per rep and move: customers received, or
+    customers taken away (to other reps, or to a pool)."""
+    count = p.get("count", 0)
+    if p.get("direction") == "in":
+        return ngettext(
+            "%(by)s moved %(count)s customer to you.",
+            "%(by)s moved %(count)s customers to you.",
+            count,
+        )
+    if p.get("to_pool"):
+        return ngettext(
+            "%(by)s moved %(count)s of your customers back to the pool.",
+            "%(by)s moved %(count)s of your customers back to the pool.",
+            count,
+        )
+    return ngettext(
+        "%(by)s moved %(count)s of your customers to other reps.",
+        "%(by)s moved %(count)s of your customers to other reps.",
+        count,
+    )
 
 
 def _transfer_outcome(p: dict) -> str:

@@ -12,7 +12,7 @@ duplicate check passes lightweight records).
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Team, User
 from crm.errors import NotFound, PermissionDenied
 from leads import lifecycle
 from leads.models import Lead
@@ -253,6 +253,34 @@ def ensure_may_receive(actor: User, target: User) -> None:
         raise OutOfScope()
 
 
+# --- bulk moves (批量转移) ---------------------------------------------------------------------
+def can_bulk_reassign(user: User) -> bool:
+    """Move many customers at once: managers (their teams' customers) and admins."""
+    return is_manager_or_admin(user)
+
+
+def ensure_can_bulk_reassign(user: User) -> None:
+    if not can_bulk_reassign(user):
+        raise PermissionDenied()
+
+
+def may_move_to_pool(user: User, team_id: int | None) -> bool:
+    """The pool a manager moves customers into: the public pool or a pool of their teams."""
+    return user.is_admin or team_id is None or team_id in managed_team_ids(user)
+
+
+def bulk_reassignments_q(user: User) -> Q:
+    """Which bulk moves a user sees (on BulkReassignment): those they started; all for an
+    admin."""
+    if user.is_admin:
+        return Q()
+    return Q(actor_id=user.pk)
+
+
+def can_see_bulk_reassignment(user: User, job) -> bool:
+    return user.is_admin or job.actor_id == user.pk
+
+
 def can_merge(user: User, lead, period) -> bool:
     return is_manager_or_admin(user) and can_see(user, lead, period)
 
@@ -432,6 +460,34 @@ def can_see_team_lists(user: User) -> bool:
 def ensure_can_see_team_lists(user: User) -> None:
     if not can_see_team_lists(user):
         raise PermissionDenied()
+
+
+# --- the dashboard (经理看板) -------------------------------------------------------------------
+def can_see_dashboard(user: User) -> bool:
+    """Managers (their teams' numbers) and admins (every team's)."""
+    return is_manager_or_admin(user)
+
+
+def ensure_can_see_dashboard(user: User) -> None:
+    if not can_see_dashboard(user):
+        raise PermissionDenied()
+
+
+def dashboard_team_ids(user: User, team_id: int | None) -> set[int] | None:
+    """The teams whose numbers `user` may read as asked (`team_id`, or when None all they
+    may see); None means every team and everyone (an admin who names no team). A manager
+    naming a team they do not run is refused (403, whether it exists or not, so the answer
+    tells nothing about other teams); an admin naming no existing team gets a 404."""
+    ensure_can_see_dashboard(user)
+    if team_id is None:
+        return None if user.is_admin else set(managed_team_ids(user))
+    if user.is_admin:
+        if not Team.objects.filter(pk=team_id).exists():
+            raise NotFound()
+        return {team_id}
+    if team_id not in managed_team_ids(user):
+        raise OutOfScope()
+    return {team_id}
 
 
 def can_administer(user: User) -> bool:

@@ -18,6 +18,7 @@ NAV_ITEMS = [
     ("leads:team", _("Team leads"), access.can_see_team_lists),
     ("results", _("My results"), access.may_own),
     ("leads:transfer_inbox", _("Approvals"), access.can_see_transfer_inbox),
+    ("dashboard", _("Dashboard"), access.can_see_dashboard),
     ("rules", _("Rules"), None),
     ("settings", _("Settings"), access.can_administer),
     ("admin:index", _("Administration"), access.can_administer),

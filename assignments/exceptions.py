@@ -259,3 +259,83 @@ class InvalidPolicy(DomainError):
         "Pool policy values must be within bounds: a claim limit from 0 to 100000 and "
         "durations up to 3650 days (a protection period and its maximum above zero)."
     )
+
+
+# --- the dashboard (经理看板) and its statistics ------------------------------------------------
+class UnknownStat(DomainError):
+    code = "unknown_stat"
+    status = 400
+
+    def __init__(self, *, names: list[str]) -> None:
+        message = gettext("Unknown statistic: choose one of %(names)s.") % {
+            "names": ", ".join(names)
+        }
+        super().__init__(message, names=names)
+
+
+class InvalidDate(DomainError):
+    code = "invalid_date"
+    status = 400
+
+    def __init__(self, *, field: str) -> None:
+        message = gettext("“%(field)s” must be a date written as YYYY-MM-DD.") % {"field": field}
+        super().__init__(message, field=field)
+
+
+class InvalidRange(DomainError):
+    code = "invalid_range"
+    status = 400
+    default_message = _("The start of the range must not be after its end.")
+
+
+class RangeTooLong(DomainError):
+    code = "range_too_long"
+    status = 400
+
+    def __init__(self, *, days: int) -> None:
+        message = gettext("Choose a range of at most %(days)s days.") % {"days": days}
+        super().__init__(message, max_days=days)
+
+
+class InvalidTeam(DomainError):
+    code = "invalid_team"
+    status = 400
+    default_message = _("The team must be given by its number.")
+
+
+# --- bulk actions on the lists ----------------------------------------------------------------
+class NothingSelected(DomainError):
+    code = "nothing_selected"
+    status = 400
+    default_message = _("Select at least one customer.")
+
+
+class TooManySelected(DomainError):
+    code = "too_many_selected"
+    status = 400
+
+    def __init__(self, *, limit: int) -> None:
+        message = gettext("Select at most %(limit)s customers at a time.") % {"limit": limit}
+        super().__init__(message, limit=limit)
+
+
+# --- bulk moves (批量转移) ---------------------------------------------------------------------
+class InvalidFilter(DomainError):
+    code = "invalid_filter"
+    status = 400
+    default_message = _("These filters are not valid.")
+
+
+class BulkTargetRequired(DomainError):
+    code = "invalid_target"
+    status = 400
+    default_message = _(
+        "Choose where the customers go: a rep, several reps in turn, a team's pool or the "
+        "public pool."
+    )
+
+
+class NotARepToHandOver(DomainError):
+    code = "not_a_rep"
+    status = 409
+    default_message = _("Only an active sales rep's customers are handed over this way.")

@@ -36,9 +36,19 @@ class MergeForm(forms.Form):
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+    # Set by the confirmation page's button: without it the merge page only shows what the
+    # merge would do.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_keep(self):
         return self.cleaned_data["keep"] or self.KEEP_THIS
+
+    def sides(self, lead_id: int) -> tuple[int, int]:
+        """(survivor, merged): the page's lead is kept unless the other one is chosen."""
+        other = self.cleaned_data["other"]
+        if self.cleaned_data["keep"] == self.KEEP_OTHER:
+            return other, lead_id
+        return lead_id, other
 
 
 class StatusForm(forms.Form):
@@ -178,3 +188,28 @@ class RulingForm(forms.Form):
     def __init__(self, *args, rulings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ruling"].choices = list(rulings)
+
+
+class LeadIdsField(forms.Field):
+    """The ticked rows of a list (`lead_ids`, one value per checkbox). Duplicates and the
+    count are the service's to refuse (`nothing_selected`, `too_many_selected`)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Select at least one customer."),
+        "invalid": _("The selection is not valid. Reload the page and try again."),
+    }
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if not all(str(v).isdigit() and len(str(v)) <= 18 for v in values):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return [int(v) for v in values]
+
+
+class BulkClaimForm(forms.Form):
+    lead_ids = LeadIdsField()
+
+
+class BulkReleaseForm(BulkClaimForm):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)

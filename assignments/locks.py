@@ -10,7 +10,14 @@ from django.db import connection
 from crm.sql import RowReader, Statement, fetch_instance
 
 from . import live
-from .models import Dispute, RoutingState, TerritoryRule, TransferRequest
+from .models import (
+    BulkReassignment,
+    BulkReassignmentItem,
+    Dispute,
+    RoutingState,
+    TerritoryRule,
+    TransferRequest,
+)
 
 # Oldest expiry first, through the partial index on open periods by expiry. Only the fixed
 # stale condition is formatted in, never a value.
@@ -100,3 +107,22 @@ def lock_territory_rules() -> list[TerritoryRule]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RULE_LIST_LOCK])
     return list(TerritoryRule.objects.select_for_update(no_key=True).order_by("id"))
+
+
+def lock_bulk_job(job_id: int) -> BulkReassignment | None:
+    """A bulk move's row, locked (None: no such job). Each chunk of the job takes it first,
+    so two workers handed the same job (a message delivered twice, a resumed job whose first
+    worker was only slow) run its chunks one after the other and never both move a lead.
+    Lock order: this row, its items, the target reps' rows, the leads' rows."""
+    return BulkReassignment.objects.select_for_update(no_key=True).filter(pk=job_id).first()
+
+
+def lock_pending_bulk_items(*, job_id: int, limit: int) -> list[BulkReassignmentItem]:
+    """The job's next pending items in order, locked (the caller holds the job's row): each
+    is decided and written in this transaction, with its lead's move."""
+    return list(
+        BulkReassignmentItem.objects.select_for_update(no_key=True)
+        .filter(job_id=job_id, outcome=BulkReassignmentItem.Outcome.PENDING)
+        .order_by("position")
+        .only("id", "position", "lead_id", "owner_before_id")[:limit]
+    )

@@ -194,7 +194,14 @@ class OwnershipEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("ownership event")
         verbose_name_plural = _("ownership history")
-        indexes = [models.Index(fields=["lead", "at"], name="event_lead_at")]
+        indexes = [
+            models.Index(fields=["lead", "at"], name="event_lead_at"),
+            # The dashboard's weeks of claims, releases, expiries and pool flow: a range of
+            # `at` read from the index alone.
+            models.Index(
+                fields=["at"], include=["kind", "from_owner", "to_owner"], name="event_at_kinds"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.lead_id}"
@@ -705,3 +712,189 @@ class RoutingState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} → {self.last_rep_id}"
+
+
+class BulkReassignment(models.Model):
+    """A manager's bulk move (批量转移): many customers to one rep, round robin over chosen
+    reps, or into a pool, with one reason, run in the background (see
+    `assignments.services.bulk_reassign`). The leads and each one's owner at submission are
+    its items, written when the job is submitted; each item records its outcome in the same
+    transaction as its lead's move, so a worker killed mid-job resumes at the first pending
+    item and moves nothing twice."""
+
+    class Target(models.TextChoices):
+        REP = "rep", _("A rep")
+        ROUND_ROBIN = "round_robin", _("Round robin over chosen reps")
+        POOL = "pool", _("A pool")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("bulk move", "Queued")
+        RUNNING = "running", pgettext_lazy("bulk move", "Running")
+        DONE = "done", pgettext_lazy("bulk move", "Done")
+        FAILED = "failed", pgettext_lazy("bulk move", "Stopped")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    reason = models.TextField(_("reason"))
+    target_kind = models.CharField(_("move to"), max_length=12, choices=Target.choices)
+    # The reps, in the order the rotation takes them (one for `rep`).
+    target_reps = models.JSONField(default=list, blank=True)
+    # A pool target: the team's pool, or the public pool when empty.
+    target_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Each move above the new owner's claim limit is recorded as such in its history record.
+    override_limit = models.BooleanField(default=False)
+    # What was selected: {"lead_ids": n} or {"filter": {...}} as submitted.
+    source = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # Round robin: how many leads the rotation has handed out (the next rep is this modulo
+    # the number of reps), kept with the moves so that a resumed job continues the rotation.
+    rotation = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Written with every chunk: a job queued or running whose heartbeat is old has lost its
+    # worker (or its message) and is queued again by the periodic resume job.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    # Why a job stopped before its end (state `failed`).
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bulk move")
+        verbose_name_plural = _("bulk moves")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    total__gte=models.F("moved") + models.F("skipped") + models.F("failed")
+                ),
+                name="bulk_counts_add_up",
+            ),
+            models.CheckConstraint(
+                condition=(Q(target_kind="pool") | Q(target_team__isnull=True)),
+                name="bulk_team_only_for_pool",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["actor", "created_at"], name="bulk_by_actor"),
+            # The resume job reads the unfinished jobs only.
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=Q(state__in=["queued", "running"]),
+                name="bulk_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.target_kind} ({self.state})"
+
+    @property
+    def processed(self) -> int:
+        return self.moved + self.skipped + self.failed
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100
+        return self.processed * 100 // self.total
+
+
+class BulkReassignmentItem(models.Model):
+    """One lead of a bulk move and what happened to it: pending until the job reaches it,
+    then moved (with the history record of the move), skipped (its owner changed since the
+    job was submitted, or there was nothing to do) or failed (with why)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("bulk move item", "Pending")
+        MOVED = "moved", pgettext_lazy("bulk move item", "Moved")
+        SKIPPED = "skipped", pgettext_lazy("bulk move item", "Skipped")
+        FAILED = "failed", pgettext_lazy("bulk move item", "Failed")
+
+    job = models.ForeignKey(
+        BulkReassignment, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
+    position = models.PositiveIntegerField()
+    # No database constraint: an id submitted that names no customer at all is reported (as
+    # `not_found`, like one the manager may not see) instead of refusing the whole job.
+    # Customers are never deleted, so every other item names one.
+    lead = models.ForeignKey(
+        "leads.Lead",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # The live owner when the job was submitted (empty: in a pool); a different owner when
+    # the job reaches the lead means it changed meanwhile, and the lead is skipped.
+    owner_before = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    code = models.CharField(max_length=32, blank=True)
+    detail = models.TextField(blank=True)
+    # The owner the move gave it (empty: into a pool, or not moved).
+    owner_after = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # The history record of the move.
+    event = models.ForeignKey(
+        OwnershipEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "position"]
+        verbose_name = _("bulk move item")
+        verbose_name_plural = _("bulk move items")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="bulk_item_position"),
+            # A lead once per job: it is moved at most once by it.
+            models.UniqueConstraint(fields=["job", "lead"], name="bulk_item_lead_once"),
+            models.CheckConstraint(
+                condition=Q(outcome="pending", processed_at__isnull=True)
+                | (~Q(outcome="pending") & Q(processed_at__isnull=False)),
+                name="bulk_item_processed_when_done",
+            ),
+            # Moved exactly when there is the history record of the move.
+            models.CheckConstraint(
+                condition=Q(outcome="moved", event__isnull=False)
+                | (~Q(outcome="moved") & Q(event__isnull=True)),
+                name="bulk_item_moved_has_event",
+            ),
+        ]
+        indexes = [
+            # The next chunk of a job: its pending items in order.
+            models.Index(
+                fields=["job", "position"],
+                condition=Q(outcome="pending"),
+                name="bulk_item_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.job_id}/{self.position} lead {self.lead_id}: {self.outcome}"

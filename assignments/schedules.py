@@ -21,6 +21,11 @@ JOBS = [
         "NEXT_STEP_REMINDER_INTERVAL_SECONDS",
     ),
     (
+        "Resume bulk moves",
+        "assignments.tasks.resume_bulk_reassignments_task",
+        "BULK_REASSIGN_RESUME_INTERVAL_SECONDS",
+    ),
+    (
         "Deliver notification e-mails",
         "accounts.tasks.deliver_notifications_task",
         "DELIVERY_INTERVAL_SECONDS",

@@ -115,6 +115,8 @@ class Lead(models.Model):
             # Won customers: a claim's slot count asks whether any of the rep's claims is one
             # (an index probe that finds nothing for the usual customer, no row read).
             models.Index(fields=["id"], condition=Q(status="won"), name="lead_won"),
+            # The dashboard's funnel: customers created in a date range (by whom, in the index).
+            models.Index(fields=["created_at"], include=["created_by"], name="lead_created_at"),
         ]
 
     def __str__(self) -> str:
@@ -160,7 +162,11 @@ class FollowUp(models.Model):
         ordering = ["occurred_at", "id"]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        indexes = [models.Index(fields=["lead", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["lead", "occurred_at"]),
+            # The dashboard: follow-ups per rep per week over a date range (index only).
+            models.Index(fields=["occurred_at"], include=["author"], name="followup_occurred_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
@@ -251,7 +257,13 @@ class StatusChange(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        indexes = [models.Index(fields=["lead", "at"], name="statuschange_lead_at")]
+        indexes = [
+            models.Index(fields=["lead", "at"], name="statuschange_lead_at"),
+            # The dashboard's funnel: changes in a date range, by whom, to which status.
+            models.Index(
+                fields=["at"], include=["to_status", "lead", "actor"], name="statuschange_at"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.lead_id} {self.from_status} → {self.to_status}"

@@ -4,12 +4,16 @@ from django.urls import path
 
 from . import (
     agenda,
+    bulk,
+    bulk_reassignments,
     collaboration,
     collisions,
     customers,
     deals,
     disputes,
     intake,
+    merge_preview,
+    stats,
     territory,
     transfers,
     views,
@@ -24,6 +28,8 @@ urlpatterns = [
         name="api-lead-duplicate-check",
     ),
     path("leads/import/", customers.LeadImportApi.as_view(), name="api-lead-import"),
+    path("leads/bulk-claim/", bulk.LeadBulkClaimApi.as_view(), name="api-leads-bulk-claim"),
+    path("leads/bulk-release/", bulk.LeadBulkReleaseApi.as_view(), name="api-leads-bulk-release"),
     path("leads/<int:lead_id>/", customers.LeadDetailApi.as_view(), name="api-lead"),
     path(
         "leads/<int:lead_id>/duplicates/",
@@ -31,6 +37,11 @@ urlpatterns = [
         name="api-lead-duplicates",
     ),
     path("leads/<int:lead_id>/merge/", customers.LeadMergeApi.as_view(), name="api-lead-merge"),
+    path(
+        "leads/<int:lead_id>/merge/preview/",
+        merge_preview.LeadMergePreviewApi.as_view(),
+        name="api-lead-merge-preview",
+    ),
     path(
         "leads/<int:lead_id>/contacts/",
         customers.LeadContactsApi.as_view(),
@@ -134,7 +145,28 @@ urlpatterns = [
         collaboration.LeadCreditSharesRejectApi.as_view(),
         name="api-lead-credit-shares-reject",
     ),
+    path(
+        "users/<int:user_id>/hand-over/",
+        bulk_reassignments.HandOverApi.as_view(),
+        name="api-user-hand-over",
+    ),
+    path(
+        "bulk-reassignments/",
+        bulk_reassignments.BulkReassignmentListApi.as_view(),
+        name="api-bulk-reassignments",
+    ),
+    path(
+        "bulk-reassignments/<int:job_id>/",
+        bulk_reassignments.BulkReassignmentApi.as_view(),
+        name="api-bulk-reassignment",
+    ),
+    path(
+        "bulk-reassignments/<int:job_id>/report.csv",
+        bulk_reassignments.BulkReassignmentReportApi.as_view(),
+        name="api-bulk-reassignment-report",
+    ),
     path("agenda/", agenda.AgendaApi.as_view(), name="api-agenda"),
+    path("stats/<str:name>/", stats.StatsApi.as_view(), name="api-stats"),
     path("collisions/", collisions.CollisionListApi.as_view(), name="api-collisions"),
     path("lost-reasons/", deals.LostReasonsApi.as_view(), name="api-lost-reasons"),
     path("policy/", views.GlobalPolicyApi.as_view(), name="api-policy"),

@@ -2,6 +2,7 @@
 of owner happens here, under the lead's row lock, and writes exactly one history record in
 the same transaction."""
 
+from .bulk_claims import BULK_MAX, BulkOutcome, claim_leads, release_leads
 from .claims import claim_lead, release_lead
 from .collaborators import (
     decide_credit_shares,
@@ -24,6 +25,8 @@ from .territory_rules import create_rule, delete_rule, reorder_rules, update_rul
 from .transfers import approve_transfer, reject_transfer, request_transfer, withdraw_transfer
 
 __all__ = [
+    "BULK_MAX",
+    "BulkOutcome",
     "add_contact",
     "add_inquiry",
     "approve_transfer",
@@ -33,6 +36,7 @@ __all__ = [
     "decide_credit_shares",
     "file_dispute",
     "claim_lead",
+    "claim_leads",
     "create_lead",
     "create_rule",
     "delete_rule",
@@ -48,6 +52,7 @@ __all__ = [
     "rule_dispute",
     "take_in",
     "release_lead",
+    "release_leads",
     "remove_collaborator",
     "request_transfer",
     "rows_from_csv",

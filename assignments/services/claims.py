@@ -10,9 +10,9 @@ from ..exceptions import AlreadyOwned, CustomerWon, InCooldown, OwnershipConflic
 from ..models import Ownership, OwnershipEvent
 from ..selectors.claims import get_claim_state
 from .collisions import logs_refusals
+from .moves import Move, write_moves
 from .periods import (
     current_period,
-    end_period,
     ensure_below_limit,
     record_ownership_event,
     settle_period,
@@ -77,12 +77,4 @@ def release_lead(*, lead_id: int, actor: User, reason: str) -> None:
     access.ensure_can_work(actor, lead, period)
     if not access.can_release(actor, lead, period):
         raise CustomerWon()
-    end_period(period=period, kind=Ownership.EndKind.RELEASE, at=now)
-    record_ownership_event(
-        lead=lead,
-        kind=OwnershipEvent.Kind.RELEASE,
-        actor=actor,
-        from_owner_id=period.owner_id,
-        reason=reason,
-        at=now,
-    )
+    write_moves([Move(lead=lead, period=period)], actor=actor, reason=reason, now=now)

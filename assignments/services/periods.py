@@ -1,5 +1,6 @@
 """Ownership periods and their history records. Callers hold the lead's row lock."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -122,13 +123,28 @@ def expiry_notice_key(period_id) -> str:
 def end_period(*, period: Ownership, kind: str, at: datetime) -> None:
     """Close the owner's period; the pending transfer requests that asked this owner for the
     customer close with it (as stale)."""
-    period.ended_at = at
-    period.end_kind = kind
-    period.save(update_fields=["ended_at", "end_kind"])
+    end_periods(periods=[period], kind=kind, at=at)
+
+
+def end_periods(
+    *, periods: Sequence[Ownership], kind: str, at: datetime, nudge: bool = True
+) -> None:
+    """`end_period` for many periods at once (their leads' locks held): one UPDATE, and one
+    read of the pending requests they close. `nudge=False`: the caller nudges the e-mail
+    delivery once at the end (batch writers)."""
+    if not periods:
+        return
+    Ownership.objects.filter(pk__in=[period.pk for period in periods]).update(
+        ended_at=at, end_kind=kind
+    )
+    for period in periods:
+        period.ended_at = at
+        period.end_kind = kind
     close_pending_requests(
-        lead_ids=[period.lead_id],
+        lead_ids=[period.lead_id for period in periods],
         now=timezone.now(),
         back_to_pool=kind in (Ownership.EndKind.RELEASE, Ownership.EndKind.EXPIRE),
+        nudge=nudge,
     )
 
 
@@ -140,6 +156,27 @@ def start_period(*, lead: Lead, owner: User, policy: EffectivePolicy, now: datet
     until = db_value(_period_field("protected_until"), period.protected_until)
     period.pk = _insert(_PERIOD_SQL, [lead.pk, owner.pk, started_at, until])
     return _saved(period)
+
+
+def start_periods(
+    *, starts: Sequence[tuple[Lead, User, EffectivePolicy]], now: datetime
+) -> list[Ownership]:
+    """`start_period` for many leads at once (their locks held): one INSERT."""
+    return Ownership.objects.bulk_create(
+        Ownership(
+            lead=lead,
+            owner=owner,
+            started_at=now,
+            protected_until=now + policy.protection_period,
+        )
+        for lead, owner, policy in starts
+    )
+
+
+def record_ownership_events(events: Sequence[OwnershipEvent]) -> list[OwnershipEvent]:
+    """`record_ownership_event` for many leads at once (their locks held): one INSERT, the
+    records come back with their ids."""
+    return OwnershipEvent.objects.bulk_create(events)
 
 
 def _insert(statement: Statement, params: list) -> int:

@@ -9,15 +9,10 @@ from leads.locks import lock_lead
 
 from .. import access
 from ..exceptions import AlreadyOwner, InvalidTarget, OwnershipConflict, ReasonRequired
-from ..models import Ownership, OwnershipEvent
+from ..models import Ownership
 from ..selectors.policies import get_effective_policy
-from .periods import (
-    current_period,
-    end_period,
-    ensure_below_limit,
-    record_ownership_event,
-    start_period,
-)
+from .moves import Move, write_moves
+from .periods import current_period, ensure_below_limit
 
 
 def reassign_lead(
@@ -62,18 +57,19 @@ def _reassign_lead(
     policy = get_effective_policy(team_id=target.team_id)
     if not override_limit:
         ensure_below_limit(owner=target, policy=policy, now=now)
-    if period is not None:
-        end_period(period=period, kind=Ownership.EndKind.REASSIGN, at=now)
-    new_period = start_period(lead=lead, owner=target, policy=policy, now=now)
-    record_ownership_event(
-        lead=lead,
-        kind=OwnershipEvent.Kind.REASSIGN,
+    [moved] = write_moves(
+        [
+            Move(
+                lead=lead,
+                period=period,
+                to=target,
+                policy=policy,
+                details={"override_limit": bool(override_limit)},
+            )
+        ],
         actor=actor,
-        from_owner_id=period.owner_id if period else None,
-        to_owner_id=target.pk,
         reason=reason,
-        details={"override_limit": bool(override_limit)},
-        at=now,
+        now=now,
     )
     payload = {
         "company": lead.company_name,
@@ -87,4 +83,4 @@ def _reassign_lead(
         )
         for user_id in recipients - {actor.pk}
     )
-    return new_period
+    return moved.period

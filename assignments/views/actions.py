@@ -1,21 +1,20 @@
 """The ownership actions on a customer's page: claim (also from a pool row, in place),
-release, follow-up, reassign, merge and transfer requests. Each calls its service; a refusal
-becomes a readable message, another rep's customer stays a 404."""
+release, follow-up, reassign and transfer requests (merging: views/merge.py). Each calls its
+service; a refusal becomes a readable message, another rep's customer stays a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.errors import DomainError, NotFound, PermissionDenied
+from crm.errors import DomainError, NotFound
 from leads.forms import FollowUpForm
 from leads.models import Lead
 
 from .. import access, selectors, services
-from ..forms import MergeForm, ReassignForm, ReleaseForm, TransferRequestForm
+from ..forms import ReassignForm, ReleaseForm, TransferRequestForm
 from .detail import after_action, lead_or_404, render_detail
 from .duplicate_rows import attempted_from
 
@@ -150,34 +149,3 @@ def request_transfer(request, lead_id: int):
         return after_action(request, lead_id, error=exc)
     messages.success(request, _("Transfer requested; the owner's manager will decide."))
     return redirect("leads:my_requests")
-
-
-@login_required
-@require_POST
-def merge(request, lead_id: int):
-    form = MergeForm(request.POST)
-    if not form.is_valid():
-        return render_detail(request, lead_or_404(request, lead_id), status=400, merge_form=form)
-    other = form.cleaned_data["other"]
-    if form.cleaned_data["keep"] == MergeForm.KEEP_OTHER:
-        survivor_id, merged_id = other, lead_id
-    else:
-        survivor_id, merged_id = lead_id, other
-    try:
-        survivor = services.merge_leads(
-            survivor_id=survivor_id,
-            merged_id=merged_id,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        return after_action(request, lead_id, error=exc)
-    return after_action(
-        request,
-        survivor.pk,
-        success=_("Merged: contacts, follow-ups and history are now on this customer."),
-    )

@@ -3,6 +3,7 @@ paging helpers."""
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import JsonResponse
@@ -17,6 +18,9 @@ from leads.filters import LeadFilter
 from leads.models import Lead
 
 from .. import access, selectors
+from ..bulk_forms import FILTER_PREFIX, BulkMoveForm
+from ..exceptions import InvalidFilter
+from ..selectors import bulk_reassignments as bulk_selectors
 from ..selectors.pool import MAX_ROWS, Cursor, get_pool_changes, get_pool_cursor
 
 PAGE_SIZE = 25
@@ -63,6 +67,7 @@ def pool(request):
             "next_query": next_query,
             "cursor": _encode(cursor),
             "filter_query": params.urlencode(),
+            "can_bulk_claim": access.may_own(request.user),
         },
     )
 
@@ -156,8 +161,16 @@ def mine(request):
     rows.sort(
         key=lambda lead: (lead.status == Lead.Status.WON, lead.live_ownership.protected_until)
     )
+    for lead in rows:
+        lead.can_release = access.can_release(request.user, lead, lead.live_ownership)
     return render(
-        request, "leads/mine.html", {"leads": _lead_rows(request, rows), "filters": filters}
+        request,
+        "leads/mine.html",
+        {
+            "leads": _lead_rows(request, rows),
+            "filters": filters,
+            "can_bulk_release": any(lead.can_release for lead in rows),
+        },
     )
 
 
@@ -174,26 +187,42 @@ def helping(request):
 
 @login_required
 def team(request):
+    return render_team(request, params=request.GET)
+
+
+def render_team(request, *, params, bulk_form=None, status: int = 200):
+    """The team list with its filters (`params`), and for a manager or admin the bulk move
+    form under it (批量转移): the rows ticked, or all N matching the filters. A bulk move
+    refused for its input comes back here with its form (`bulk_form`, status 400)."""
     try:
-        leads = selectors.list_leads_visible_to(user=request.user, scope="team")
+        queryset = bulk_selectors.filter_team_leads(user=request.user, params=params)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
-    filters = LeadFilter(request.GET, queryset=leads)
-    owner = request.GET.get("owner", "")
-    queryset = filters.qs if filters.is_valid() else leads.none()
-    owner_id = as_row_id(owner) if owner.isdigit() else None
-    if owner_id is not None:
-        owned = selectors.live_ownerships().filter(owner_id=owner_id).values("lead_id")
-        queryset = queryset.filter(pk__in=owned)
+    except InvalidFilter:
+        queryset = Lead.objects.none()
+    filters = LeadFilter(params, queryset=queryset)
+    filters.is_valid()
     rows, next_query = _page(request, queryset)
-    return render(
-        request,
-        "leads/team.html",
-        {
-            "filters": filters,
-            "leads": _lead_rows(request, rows),
-            "next_query": next_query,
-            "members": selectors.list_reassign_candidates(user=request.user),
-            "owner_filter": owner,
-        },
-    )
+    members = selectors.list_reassign_candidates(user=request.user)
+    context = {
+        "filters": filters,
+        "leads": _lead_rows(request, rows),
+        "next_query": next_query,
+        "members": members,
+        "owner_filter": params.get("owner", ""),
+    }
+    if access.can_bulk_reassign(request.user):
+        limit = settings.BULK_REASSIGN_MAX_LEADS
+        teams = bulk_selectors.list_pool_targets(user=request.user)
+        context.update(
+            bulk_form=bulk_form or BulkMoveForm(candidates=members, teams=teams),
+            pool_teams=teams,
+            matching=bulk_selectors.count_up_to(queryset, limit + 1) if rows else 0,
+            matching_limit=limit,
+            filter_values=[
+                (FILTER_PREFIX + name, params.get(name))
+                for name in bulk_selectors.TEAM_FILTERS
+                if params.get(name)
+            ],
+        )
+    return render(request, "leads/team.html", context, status=status)

@@ -290,6 +290,24 @@ CLAIM_ESCALATION_BEFORE = timedelta(hours=env.int("CLAIM_ESCALATION_HOURS", defa
 NEXT_STEP_REMINDER_HOUR = env.int("NEXT_STEP_REMINDER_HOUR", default=8)
 NEXT_STEP_REMINDER_INTERVAL_SECONDS = env.int("NEXT_STEP_REMINDER_INTERVAL_SECONDS", default=900)
 
+# --- Bulk moves (批量转移) -------------------------------------------------------------------
+# Leads moved per transaction (each under its own row lock, all held for the chunk: a rep
+# claiming one of them waits at most that long); a task works this many seconds, then hands
+# over to a fresh one; a job queued or running without progress for BULK_REASSIGN_STALL_SECONDS
+# is queued again by a periodic job (its worker died, or the broker lost its message).
+BULK_REASSIGN_CHUNK_SIZE = env.int("BULK_REASSIGN_CHUNK_SIZE", default=500)
+BULK_REASSIGN_TASK_SECONDS = env.int("BULK_REASSIGN_TASK_SECONDS", default=30)
+BULK_REASSIGN_STALL_SECONDS = env.int("BULK_REASSIGN_STALL_SECONDS", default=60)
+BULK_REASSIGN_RESUME_INTERVAL_SECONDS = env.int("BULK_REASSIGN_RESUME_INTERVAL_SECONDS", default=30)
+BULK_REASSIGN_MAX_LEADS = env.int("BULK_REASSIGN_MAX_LEADS", default=100_000)
+# A pause between chunks. SQLite has one write lock and its waiters poll for it (every 100 ms
+# at most): without a pause a long job would hold it almost all the time and a rep's claim
+# could wait out its 30 s timeout. PostgreSQL queues lock waiters, so it needs none.
+BULK_REASSIGN_PAUSE_SECONDS = env.float(
+    "BULK_REASSIGN_PAUSE_SECONDS",
+    default=0.0 if "postgresql" in DATABASES["default"]["ENGINE"] else 0.1,
+)
+
 # --- Duplicate check (查重) ------------------------------------------------------------------
 # Phones written without a country code are read as numbers of this region (ISO 3166 code).
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN").upper()

@@ -118,3 +118,67 @@
     document.querySelectorAll(".rule-form").forEach(fit);
   });
 })();
+
+// Bulk actions on a list ("Claim selected", "Release selected"): row checkboxes belong to a
+// form by its id (form="bulk-claim"); a header box [data-select-all="bulk-claim"] ticks them
+// all, and [data-selected-count="bulk-claim"] says how many are ticked (its data-template
+// holds the words, "%s" standing for the number). Without script the boxes work alone.
+(function () {
+  "use strict";
+  function boxes(formId) {
+    return Array.prototype.slice.call(document.querySelectorAll(
+      'input[type=checkbox][name=lead_ids][form="' + formId + '"]'));
+  }
+  function count(formId) {
+    var ticked = boxes(formId).filter(function (box) { return box.checked; }).length;
+    var label = document.querySelector('[data-selected-count="' + formId + '"]');
+    if (label) label.textContent = ticked ? (label.dataset.template || "%s").replace("%s", ticked) : "";
+    var total = boxes(formId).length;
+    // Once every ticked row has its answer there is nothing left to act on.
+    var form = document.getElementById(formId);
+    if (form) {
+      form.classList.toggle("has-selection", ticked > 0);
+      form.hidden = total === 0;
+    }
+    var all = document.querySelector('[data-select-all="' + formId + '"]');
+    if (all) {
+      all.checked = total > 0 && ticked === total;
+      all.indeterminate = ticked > 0 && ticked < total;
+      all.hidden = total === 0;
+    }
+  }
+  function refresh() {
+    document.querySelectorAll("[data-selected-count]").forEach(function (label) {
+      count(label.dataset.selectedCount);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target.matches) return;
+    if (target.matches("[data-select-all]")) {
+      boxes(target.dataset.selectAll).forEach(function (box) { box.checked = target.checked; });
+      count(target.dataset.selectAll);
+    } else if (target.matches("input[type=checkbox][name=lead_ids][form]")) {
+      count(target.getAttribute("form"));
+    }
+  });
+  document.addEventListener("DOMContentLoaded", refresh);
+  document.addEventListener("htmx:afterSettle", refresh);
+})();
+
+// The bulk move form under the team list (批量转移): "Select all N matching this filter" ticks
+// (and locks) every row of the page too, so what the page shows agrees with what will move.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var all = event.target;
+    if (!all.matches || !all.matches('#bulk-move input[name="all_matching"]')) return;
+    document.querySelectorAll('input[type=checkbox][name=lead_ids][form="bulk-move"]')
+      .forEach(function (box) {
+        if (all.checked) box.checked = true;
+        box.disabled = all.checked;
+      });
+    var page = document.querySelector('[data-select-all="bulk-move"]');
+    if (page) { page.checked = all.checked; page.disabled = all.checked; }
+  });
+})();

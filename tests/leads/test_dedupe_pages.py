@@ -246,7 +246,9 @@ def test_manager_sees_possible_duplicates_and_merges(client, rep, teammate, mana
     assert "Merge into this customer" in html and f'value="{second.pk}"' in html
 
     response = client.post(
-        f"/leads/{first.pk}/merge/", {"other": second.pk, "reason": "Same company"}, follow=True
+        f"/leads/{first.pk}/merge/",
+        {"other": second.pk, "reason": "Same company", "confirm": "yes"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == f"/leads/{first.pk}/"
     page = response.content.decode()
@@ -259,7 +261,9 @@ def test_manager_sees_possible_duplicates_and_merges(client, rep, teammate, mana
 def test_manager_may_keep_the_other_record(client, rep, teammate, manager, make_lead):
     first, second = _two_records_of_one_customer(make_lead, rep, teammate)
     client.force_login(manager)
-    response = client.post(f"/leads/{first.pk}/merge/", {"other": second.pk, "keep": "other"})
+    response = client.post(
+        f"/leads/{first.pk}/merge/", {"other": second.pk, "keep": "other", "confirm": "yes"}
+    )
     assert response.status_code == 302 and response["Location"] == f"/leads/{second.pk}/"
     first.refresh_from_db()
     assert first.merged_into_id == second.pk
@@ -269,7 +273,9 @@ def test_reps_cannot_merge(client, rep, teammate, make_lead):
     first, second = _two_records_of_one_customer(make_lead, rep, teammate)
     client.force_login(rep)
     assert "Merge into this customer" not in client.get(f"/leads/{first.pk}/").content.decode()
-    assert client.post(f"/leads/{first.pk}/merge/", {"other": second.pk}).status_code == 403
+    for data in ({"other": second.pk}, {"other": second.pk, "confirm": "yes"}):
+        assert client.post(f"/leads/{first.pk}/merge/", data).status_code == 403
+    assert client.get(f"/leads/{first.pk}/merge/", {"other": second.pk}).status_code == 403
     assert not Lead.objects.filter(merged_into__isnull=False).exists()
 
 
@@ -285,7 +291,8 @@ def test_merging_a_lead_outside_the_managers_teams_is_404(
         confirm_duplicate=True,
     )
     client.force_login(manager)
-    assert client.post(f"/leads/{first.pk}/merge/", {"other": foreign.pk}).status_code == 404
+    for data in ({"other": foreign.pk}, {"other": foreign.pk, "confirm": "yes"}):
+        assert client.post(f"/leads/{first.pk}/merge/", data).status_code == 404
     foreign.refresh_from_db()
     assert foreign.merged_into_id is None
 
@@ -295,7 +302,7 @@ def test_merged_record_url_leads_to_the_survivor(
 ):
     first, second = _two_records_of_one_customer(make_lead, rep, teammate)
     client.force_login(manager)
-    client.post(f"/leads/{first.pk}/merge/", {"other": second.pk})
+    client.post(f"/leads/{first.pk}/merge/", {"other": second.pk, "confirm": "yes"})
     response = client.get(f"/leads/{second.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/leads/{first.pk}/"
     client.force_login(rep)
