@@ -713,8 +713,8 @@ def funnel(*, scope: Scope, query: StatsQuery, now: datetime, memo: dict) -> Sta
     columns = [
         Column("label", _("Stage"), "text"),
         Column("leads", _("Customers")),
-        Column("of_previous", _("% of the stage before"), "percent"),
-        Column("of_new", _("% of new"), "percent"),
+        Column("of_previous", _("Share of the stage before (%)"), "percent"),
+        Column("of_new", _("Share of new (%)"), "percent"),
     ]
     series = [Series("leads", _("Customers"), reached)]
     figures = [
