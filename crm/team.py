@@ -148,9 +148,7 @@ def serve(options: argparse.Namespace) -> int:
     folder = data_dir(options.data_dir)
     lock = hold_lock(folder)  # noqa: F841 (held until the process ends)
     env = team_env(folder)
-    django(env, "migrate", "--noinput", "-v", "0")
-    django(env, "collectstatic", "--noinput", "-v", "0")
-    django(env, "create_first_admin")
+    django(env, "setup_team")
     host = "127.0.0.1" if options.bind in ("0.0.0.0", "::", "127.0.0.1") else options.bind  # noqa: S104
     print(
         f"\n================================================================\n"
