@@ -52,7 +52,8 @@ class Team:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_for(self.up, timeout=60, interval=0.3, message=self.output)
+        # First start: migrate + collectstatic, slow on a shared 2-core machine.
+        wait_for(self.up, timeout=240, interval=0.3, message=self.output)
         wait_for(lambda: "beat: Starting" in self.output(), timeout=30, message=self.output)
         wait_for(lambda: " ready." in self.output(), timeout=30, message=self.output)
 
