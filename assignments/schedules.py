@@ -2,7 +2,7 @@
 in the admin (Periodic tasks) without a deploy. Created once; never overwritten here."""
 
 from django.conf import settings
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 JOBS = [
     (
@@ -32,6 +32,9 @@ JOBS = [
     ),
 ]
 
+# The embedded database's nightly backup (crm/tasks.py); on PostgreSQL it does nothing.
+BACKUP_JOB = "Back up the database"
+
 
 def ensure_periodic_tasks(**kwargs) -> None:
     for name, task, setting in JOBS:
@@ -41,3 +44,17 @@ def ensure_periodic_tasks(**kwargs) -> None:
             every=getattr(settings, setting), period=IntervalSchedule.SECONDS
         )
         PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": every})
+    # Nightly, at a fixed hour of the team's day rather than every N seconds from start-up.
+    if not PeriodicTask.objects.filter(name=BACKUP_JOB).exists():
+        nightly, _created = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour=str(settings.BACKUP_HOUR),
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.get_or_create(
+            name=BACKUP_JOB,
+            defaults={"task": "crm.tasks.back_up_database_task", "crontab": nightly},
+        )

@@ -347,3 +347,10 @@ LOGGING = {
     # 4xx answers (a lost claim race is a 409) are normal outcomes, not warnings: log 5xx only.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Backups (embedded SQLite only) -------------------------------------------------------
+# Beat backs the database up every night at BACKUP_HOUR (TIME_ZONE) into BACKUP_DIR and
+# deletes backups older than BACKUP_KEEP_DAYS. On PostgreSQL the job only says pg_dump's turn.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_HOUR = env.int("BACKUP_HOUR", default=3)
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
