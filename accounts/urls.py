@@ -18,6 +18,7 @@ urlpatterns = [
     path("settings/teams/", console_views.teams, name="console-teams"),
     path("settings/teams/<int:team_id>/", console_views.team_edit, name="console-team"),
     path("settings/api-keys/", console_views.api_keys, name="console-api-keys"),
+    path("settings/audit/", console_views.audit, name="console-audit"),
     path(
         "settings/api-keys/<int:key_id>/revoke/",
         console_views.api_key_revoke,

@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
+    path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="api-token-revoke"),
+    path("audit-events/", views.AuditEventListApi.as_view(), name="api-audit-events"),
     path("me/", views.MeApi.as_view(), name="api-me"),
     path("users/", views.UserListCreateApi.as_view(), name="api-users"),
     path("users/<int:user_id>/", views.UserDetailApi.as_view(), name="api-user"),
