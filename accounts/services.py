@@ -71,6 +71,22 @@ def issue_token(*, username: str, password: str, request: Any = None) -> Token:
     return token
 
 
+@transaction.atomic(durable=True)
+def change_password(*, user: User, old_password: str, new_password: str) -> None:
+    """The user's own password: the old one must be right, the new one pass the validators.
+    Saving it ends every API token of the user (accounts.models.User.save) and every other
+    session (Django checks the session's password hash)."""
+    if not user.check_password(old_password):
+        raise InvalidCredentials(_("Your current password is not right."))
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise InvalidUserChange(" ".join(exc.messages)) from exc
+    user.set_password(new_password)
+    user.save()
+    audit.record_event(kind=audit.Kind.USER_CHANGED, actor=user, obj=user, action="password")
+
+
 def token_expired(token: Token, *, now: datetime | None = None) -> bool:
     return token.created <= (now or timezone.now()) - settings.API_TOKEN_TTL
 

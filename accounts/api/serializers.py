@@ -18,6 +18,11 @@ class TokenInput(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False)
 
 
+class PasswordChangeInput(serializers.Serializer):
+    old_password = serializers.CharField(trim_whitespace=False, max_length=4096)
+    new_password = serializers.CharField(trim_whitespace=False, max_length=4096)
+
+
 class TeamRef(serializers.ModelSerializer):
     class Meta:
         model = Team

@@ -22,6 +22,7 @@ from .serializers import (
     MarkReadInput,
     MeOutput,
     NotificationOutput,
+    PasswordChangeInput,
     TeamInput,
     TeamOutput,
     TeamPatchInput,
@@ -53,6 +54,18 @@ class TokenObtainApi(APIView):
                 headers={"Retry-After": str(exc.extra["retry_after"])},
             )
         return Response({"token": token.key})
+
+
+class PasswordChangeApi(APIView):
+    """Change your own password (`{old_password, new_password}`, 204). Every API token of
+    yours stops working, this one included: ask for a new one."""
+
+    @extend_schema(request=PasswordChangeInput, responses={204: None})
+    def post(self, request):
+        data = PasswordChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.change_password(user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TokenRevokeApi(APIView):

@@ -459,5 +459,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # 4xx answers (a lost claim race is a 409) are normal outcomes, not warnings: log 5xx only.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Failed sign-ins and lockouts are warnings; axes' per-request notes are not.
+        "axes": {"level": "WARNING"},
+    },
 }

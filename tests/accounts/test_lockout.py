@@ -27,9 +27,7 @@ def rewind(minutes: float) -> None:
 
 # --- the three doors, each: try(password, ip) -> (status, response) --------------------------
 def page_try(client, username, password, ip="10.0.0.1"):
-    response = client.post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    response = client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
     return response
 
 
