@@ -4,6 +4,7 @@ rules. Services call `record_event` inside their own transaction, so a change an
 commit (or roll back) together; sign-ins come from Django's auth signals (accounts.signals),
 the only place every door (page, admin, token endpoint) passes through."""
 
+import ipaddress
 from typing import Any
 
 from django.http import HttpRequest
@@ -35,7 +36,11 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return address or None
+    try:
+        # Not every server puts an address there (a Unix socket): keep only a real one.
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def record_event(

@@ -57,12 +57,16 @@ def _username(request) -> str:
 
 
 def earlier_lockouts(*, username: str, ip_address: str | None, now: datetime) -> int:
-    return AuditEvent.objects.filter(
+    events = AuditEvent.objects.filter(
         kind=AuditEvent.Kind.LOCKOUT,
         username=username[:150],
-        ip_address=ip_address,
         at__gte=now - settings.LOGIN_LOCKOUT_MEMORY,
-    ).count()
+    )
+    if ip_address:
+        events = events.filter(ip_address=ip_address)
+    else:
+        events = events.filter(ip_address__isnull=True)
+    return events.count()
 
 
 def cool_off_for(*, username: str, ip_address: str | None, now: datetime) -> timedelta:

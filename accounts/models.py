@@ -276,7 +276,7 @@ class AuditEvent(models.Model):
         TOKEN = "token", _("API token endpoint")
         ADMIN = "admin", _("Django admin")
         API = "api", _("API")
-        CONSOLE = "console", _("Pages")
+        CONSOLE = "console", _("Web pages")
         SYSTEM = "system", _("System")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

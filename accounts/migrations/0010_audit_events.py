@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                             ("token", "API token endpoint"),
                             ("admin", "Django admin"),
                             ("api", "API"),
-                            ("console", "Pages"),
+                            ("console", "Web pages"),
                             ("system", "System"),
                         ],
                         max_length=8,

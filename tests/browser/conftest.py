@@ -76,7 +76,11 @@ def _no_csp_violations(request):
 
         def note(message):
             if any(marker in message.text for marker in CSP_MARKERS):
-                violations.append(f"{message.type}: {message.text}")
+                where = message.location or {}
+                violations.append(
+                    f"{message.type}: {message.text} "
+                    f"(at {where.get('url')}:{where.get('lineNumber')})"
+                )
 
         context.on("console", note)
         return context
