@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Team, User
+from .models import AuditEvent, Team, User
 
 
 @admin.register(User)
@@ -25,3 +25,22 @@ class UserAdmin(BaseUserAdmin):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "manager"]
     search_fields = ["name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the record is written by the services and the sign-in signals only."""
+
+    list_display = ["at", "kind", "actor", "username", "ip_address", "door", "object_repr"]
+    list_filter = ["kind", "door"]
+    search_fields = ["username", "object_repr", "ip_address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

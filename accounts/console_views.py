@@ -4,6 +4,7 @@ server and every change calls accounts.services. Users and pool policies are in 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from crm.errors import DomainError, NotFound
 from . import selectors, services
 from .console_forms import ApiKeyForm, TeamForm
 from .decorators import admin_required
+from .models import AuditEvent, User
 
 
 @login_required
@@ -114,3 +116,30 @@ def api_key_revoke(request, key_id: int):
         request, _("The key %(prefix)s… is revoked: it no longer works.") % {"prefix": key.prefix}
     )
     return redirect("console-api-keys")
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@admin_required
+def audit(request):
+    """/settings/audit/: the audit record, newest first, 50 a page, by kind and by user."""
+    kind = request.GET.get("kind") or ""
+    if kind not in AuditEvent.Kind.values:
+        kind = ""
+    user_param = request.GET.get("user") or ""
+    user_id = int(user_param) if user_param.isdigit() and len(user_param) < 19 else None
+    events = selectors.list_audit_events(actor=request.user, kind=kind or None, user_id=user_id)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "kinds": AuditEvent.Kind.choices,
+        "kind": kind,
+        "users": User.objects.order_by("username").only("id", "username", "display_name"),
+        "user_id": user_id,
+        "query": query.urlencode(),
+        "tab": "audit",
+    }
+    return render(request, "console/audit.html", context)

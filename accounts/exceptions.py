@@ -61,3 +61,24 @@ class ApiKeySourceTaken(DomainError):
     code = "api_key_source_taken"
     status = 409
     default_message = _("That source already has a live key: revoke it first.")
+
+
+class LoginLockedOut(DomainError):
+    """Too many wrong passwords for this username from this address (accounts.lockout).
+    Carries `retry_after` (seconds) and `locked_until`."""
+
+    code = "locked_out"
+    status = 429
+    default_message = _("Too many wrong passwords: signing in is paused. Try again later.")
+
+
+class TokenRequired(DomainError):
+    code = "token_required"
+    status = 400
+    default_message = _("Send the API token to revoke (Authorization: Token <key>).")
+
+
+class InvalidFilter(DomainError):
+    code = "invalid_filter"
+    status = 400
+    default_message = _("That filter is not valid.")

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -85,7 +86,14 @@ class User(AbstractUser):
         self.is_staff = self.is_superuser = self.role == self.Role.ADMIN
         if not self.display_name:
             self.display_name = self.get_full_name() or self.username
+        # set_password() leaves the new raw password here until the save: every door that
+        # changes a password (page, admin, API, manage.py changepassword) comes through.
+        password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
+        if password_changed:
+            # The user's API tokens die with the old password (sessions already do: Django
+            # checks the session's password hash).
+            apps.get_model("authtoken", "Token").objects.filter(user_id=self.pk).delete()
 
     @property
     def is_admin(self) -> bool:
@@ -243,3 +251,69 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.user}"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: a sign-in (or a failed one), a sign-out, a lockout, a
+    revoked token, or an admin's change to users, teams, pool policies or territory rules
+    (who, when, which object, a summary of before and after). Append-only: written by
+    `accounts.audit.record_event` in the same transaction as the change it records."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        LOCKOUT = "lockout", _("Locked out")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        USER_CHANGED = "user_changed", _("User changed")
+        TEAM_CHANGED = "team_changed", _("Team changed")
+        POLICY_CHANGED = "policy_changed", _("Pool policy changed")
+        RULE_CHANGED = "rule_changed", _("Territory rule changed")
+        API_KEY_CHANGED = "api_key_changed", _("API key changed")
+
+    class Door(models.TextChoices):
+        PAGE = "page", _("Sign-in page")
+        TOKEN = "token", _("API token endpoint")
+        ADMIN = "admin", _("Django admin")
+        API = "api", _("API")
+        CONSOLE = "console", _("Web pages")
+        SYSTEM = "system", _("System")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    # Who did it (None: the system, or nobody signed in: a failed sign-in).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The username typed at a sign-in (kept even when no such user exists).
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    door = models.CharField(_("door"), max_length=8, choices=Door.choices, blank=True)
+    # What was changed: "user", "team", "policy", "territory_rule" and its id (no foreign
+    # key: the record outlives the object).
+    object_type = models.CharField(_("object type"), max_length=32, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=32, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_at_idx"),
+            models.Index(fields=["kind", "-at"], name="audit_kind_at_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
+            models.Index(fields=["username", "ip_address", "kind", "-at"], name="audit_login_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

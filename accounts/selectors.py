@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -10,7 +10,7 @@ from crm.sql import RowReader, Statement
 
 from .access import can_administer, can_read_user, can_read_users
 from .keys import hash_api_key
-from .models import ApiKey, AwayPeriod, Notification, Team, User
+from .models import ApiKey, AuditEvent, AwayPeriod, Notification, Team, User
 
 _token_row = RowReader(Token, ["key", "user_id", "created"], alias="t")
 # Every user column but the password hash: an API request may read any of them.
@@ -109,3 +109,22 @@ def list_notifications(*, user: User) -> QuerySet[Notification]:
 
 def count_unread(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def list_audit_events(
+    *, actor: User, kind: str | None = None, user_id: int | None = None
+) -> QuerySet[AuditEvent]:
+    """The audit record, newest first, for admins. `user_id` keeps the events that user did
+    (or, for sign-ins, tried under their username) and those about them."""
+    if not can_administer(actor):
+        raise PermissionDenied()
+    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    if kind:
+        events = events.filter(kind=kind)
+    if user_id is not None:
+        user = User.objects.filter(pk=user_id).only("username").first()
+        about = Q(actor_id=user_id) | Q(object_type="user", object_id=str(user_id))
+        if user is not None:
+            about |= Q(actor__isnull=True, username=user.username)
+        events = events.filter(about)
+    return events

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from crm.errors import NotFound
 
+from . import audit, lockout
 from .access import ensure_admin
 from .exceptions import (
     ApiKeySourceTaken,
@@ -23,9 +25,11 @@ from .exceptions import (
     InvalidCapacity,
     InvalidCredentials,
     InvalidUserChange,
+    LoginLockedOut,
     NotAManager,
     StillManagesTeams,
     TeamNameTaken,
+    TokenRequired,
 )
 from .keys import PREFIX_LENGTH, hash_api_key, new_api_key
 from .locks import lock_user
@@ -40,12 +44,65 @@ USER_CHANGES = frozenset({"role", "team", "capacity", "is_active", "display_name
 _UNSET: Any = object()
 
 
-def issue_token(*, username: str, password: str) -> Token:
-    user = authenticate(username=username, password=password)
+def issue_token(*, username: str, password: str, request: Any = None) -> Token:
+    """The user's API token, for a username and password. `request` (the API request) is
+    what the sign-in lockout keys on (its address): a locked-out pair is refused with
+    `LoginLockedOut` even when the password is right. An expired token is replaced by a new
+    one; a live one is returned as it is (several clients of one user share it). Without a
+    request (a script, a test's setup) there is no address and no lockout."""
+    user = authenticate(request, username=username, password=password)
+    if user is None and getattr(request, "axes_locked_out", False):
+        until = lockout.locked_until(request, {"username": username})
+        raise LoginLockedOut(
+            lockout.locked_out_message(until),
+            retry_after=lockout.retry_after_seconds(until),
+            locked_until=until.isoformat(),
+        )
     if user is None or not user.is_active:
         raise InvalidCredentials()
-    token, _created = Token.objects.get_or_create(user=user)
+    with transaction.atomic():
+        token = Token.objects.filter(user=user).first()
+        if token is not None and token_expired(token):
+            token.delete()
+            token = None
+        if token is None:
+            token = Token.objects.create(user=user)
+        audit.record_event(kind=audit.Kind.SIGN_IN, actor=user, request=request)
     return token
+
+
+@transaction.atomic(durable=True)
+def change_password(*, user: User, old_password: str, new_password: str) -> None:
+    """The user's own password: the old one must be right, the new one pass the validators.
+    Saving it ends every API token of the user (accounts.models.User.save) and every other
+    session (Django checks the session's password hash)."""
+    if not user.check_password(old_password):
+        raise InvalidCredentials(_("Your current password is not right."))
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise InvalidUserChange(" ".join(exc.messages)) from exc
+    user.set_password(new_password)
+    user.save()
+    audit.record_event(kind=audit.Kind.USER_CHANGED, actor=user, obj=user, action="password")
+
+
+def token_expired(token: Token, *, now: datetime | None = None) -> bool:
+    return token.created <= (now or timezone.now()) - settings.API_TOKEN_TTL
+
+
+@transaction.atomic(durable=True)
+def revoke_token(*, actor: User, token: Any, request: Any = None) -> None:
+    """The token the caller presented stops working at once (its row is deleted)."""
+    if not isinstance(token, Token):
+        raise TokenRequired()
+    Token.objects.filter(pk=token.pk).delete()
+    audit.record_event(
+        kind=audit.Kind.TOKEN_REVOKED,
+        actor=actor,
+        request=request,
+        details={"token_created": token.created.isoformat()},
+    )
 
 
 @transaction.atomic
@@ -74,6 +131,13 @@ def create_user(
     validate_password(password, user)
     user.set_password(password)
     user.save()
+    audit.record_event(
+        kind=audit.Kind.USER_CHANGED,
+        actor=actor,
+        obj=user,
+        action="create",
+        after=audit.user_summary(user),
+    )
     return user
 
 
@@ -83,6 +147,13 @@ def create_team(*, actor: User | None, name: str, manager: User | None = None) -
     team = Team(name=_clean_team_name(name, team_id=None), manager=_check_manager(manager))
     _save_team(team)
     _adopt(manager, team)
+    audit.record_event(
+        kind=audit.Kind.TEAM_CHANGED,
+        actor=actor,
+        obj=team,
+        action="create",
+        after=_team_summary(team),
+    )
     return team
 
 
@@ -95,6 +166,7 @@ def update_team(
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         raise NotFound()
+    before = _team_summary(team)
     if name is not _UNSET:
         team.name = _clean_team_name(name, team_id=team.pk)
     if manager is not _UNSET:
@@ -102,7 +174,21 @@ def update_team(
     _save_team(team)
     if manager is not _UNSET:
         _adopt(manager, team)
+    old, new = audit.diff(before, _team_summary(team))
+    if new:
+        audit.record_event(
+            kind=audit.Kind.TEAM_CHANGED,
+            actor=actor,
+            obj=team,
+            action="update",
+            before=old,
+            after=new,
+        )
     return team
+
+
+def _team_summary(team: Team) -> dict:
+    return {"name": team.name, "manager": team.manager_id}
 
 
 def _clean_team_name(name: str, *, team_id: int | None) -> str:
@@ -155,6 +241,7 @@ def update_user(*, actor: User | None, user_id: int, **changes: Any) -> User:
     # another capacity between two routings, never in the middle of one.
     lock_user(user_id)
     user = User.objects.select_related("team").get(pk=user_id)
+    before = audit.user_summary(user)
     if actor is not None and actor.pk == user.pk:
         if changes.get("is_active") is False or changes.get("role", user.role) != user.role:
             raise CannotChangeSelf()
@@ -173,8 +260,19 @@ def update_user(*, actor: User | None, user_id: int, **changes: Any) -> User:
     if "email" in changes:
         user.email = _clean_email(changes["email"])
     user.save()
+    old, new = audit.diff(before, audit.user_summary(user))
     if "away" in changes:
-        _replace_away(actor, user, changes["away"], now=timezone.now())
+        periods = _replace_away(actor, user, changes["away"], now=timezone.now())
+        new["away"] = [[p.starts_at.isoformat(), p.ends_at.isoformat()] for p in periods]
+    if new:
+        audit.record_event(
+            kind=audit.Kind.USER_CHANGED,
+            actor=actor,
+            obj=user,
+            action="update",
+            before=old,
+            after=new,
+        )
     return user
 
 
@@ -351,6 +449,13 @@ def create_api_key(*, actor: User | None, name: str, source: str) -> tuple[ApiKe
             )
     except IntegrityError as exc:
         raise ApiKeySourceTaken() from exc
+    audit.record_event(
+        kind=audit.Kind.API_KEY_CHANGED,
+        actor=actor,
+        obj=key,
+        action="create",
+        after={"name": key.name, "source": key.source, "prefix": key.prefix},
+    )
     return key, raw
 
 
@@ -360,12 +465,20 @@ def revoke_api_key(*, actor: User | None, key_id: int) -> ApiKey:
     a revoked key changes nothing."""
     ensure_admin(actor)
     # Conditional: of two revocations at once, the first one's time and name stand.
-    ApiKey.objects.filter(pk=key_id, revoked_at__isnull=True).update(
+    revoked = ApiKey.objects.filter(pk=key_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=actor
     )
     key = ApiKey.objects.filter(pk=key_id).first()
     if key is None:
         raise NotFound()
+    if revoked:
+        audit.record_event(
+            kind=audit.Kind.API_KEY_CHANGED,
+            actor=actor,
+            obj=key,
+            action="revoke",
+            after={"revoked_at": key.revoked_at.isoformat()},
+        )
     return key
 
 

@@ -11,7 +11,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.selectors import get_api_key, get_token
-from accounts.services import mark_api_key_used
+from accounts.services import mark_api_key_used, token_expired
 
 API_KEY_KEYWORD = "api-key"
 API_KEY_HEADER = "HTTP_X_API_KEY"
@@ -61,6 +61,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if token_expired(token):
+            raise exceptions.AuthenticationFailed(
+                _("This token has expired: ask for a new one at /api/v1/auth/token/."),
+                code="token_expired",
+            )
         return (token.user, token)
 
 

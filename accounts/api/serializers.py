@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.delivery import describe
-from accounts.models import ApiKey, Notification, Team, User
+from accounts.models import ApiKey, AuditEvent, Notification, Team, User
 from accounts.selectors import list_away_periods
 from accounts.services import MAX_AWAY_PERIODS, MAX_CAPACITY
 
@@ -16,6 +16,11 @@ from accounts.services import MAX_AWAY_PERIODS, MAX_CAPACITY
 class TokenInput(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False)
+
+
+class PasswordChangeInput(serializers.Serializer):
+    old_password = serializers.CharField(trim_whitespace=False, max_length=4096)
+    new_password = serializers.CharField(trim_whitespace=False, max_length=4096)
 
 
 class TeamRef(serializers.ModelSerializer):
@@ -278,3 +283,31 @@ class ApiKeyInput(serializers.Serializer):
     source = serializers.CharField(
         max_length=80, help_text="Where the customers sent with this key come from."
     )
+
+
+class AuditEventOutput(serializers.ModelSerializer):
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "kind",
+            "at",
+            "actor",
+            "actor_name",
+            "username",
+            "ip_address",
+            "door",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "action",
+            "before",
+            "after",
+            "details",
+        ]
+
+    def get_actor_name(self, event) -> str | None:
+        return event.actor.display_name if event.actor_id else None

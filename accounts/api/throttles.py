@@ -39,3 +39,43 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         except Exception:  # noqa: BLE001 - any cache failure; the door stays open
             logger.warning("throttle cache unavailable; request let through", exc_info=True)
             return True
+
+
+class UserScopeRateThrottle(SimpleRateThrottle):
+    """Per-user throttle for the views that set `throttle_scope` (a REST_FRAMEWORK default
+    throttle class, so setting the scope on a view is all it takes). Rates per scope are in
+    `API_THROTTLE_RATES` ("claims", "duplicate_checks", "transfer_requests", "imports",
+    "exports"; None: no limit), counted in the shared `throttle` cache like the intake
+    throttle. A view without a scope, or a scope without a rate, is not throttled; neither
+    is a request without a signed-in user (authentication refuses it anyway). Past the rate:
+    429 `throttled` with Retry-After."""
+
+    def __init__(self):
+        # The scope is the view's; it is known only in allow_request.
+        self.cache = caches["throttle"]
+
+    def allow_request(self, request, view) -> bool:
+        self.scope = getattr(view, "throttle_scope", None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 - any cache failure; the door stays open
+            logger.warning("throttle cache unavailable; request let through", exc_info=True)
+            return True
+
+    def get_rate(self) -> str | None:
+        return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view) -> str | None:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return None
+        # The account's creation time as well as its id: a user recreated under a reused id
+        # (a restored or test database) does not inherit another user's count.
+        joined = int(user.date_joined.timestamp() * 1_000_000) if user.date_joined else 0
+        return f"throttle:{self.scope}:{user.pk}:{joined}"

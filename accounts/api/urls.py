@@ -4,7 +4,10 @@ from . import views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
+    path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="api-token-revoke"),
+    path("audit-events/", views.AuditEventListApi.as_view(), name="api-audit-events"),
     path("me/", views.MeApi.as_view(), name="api-me"),
+    path("me/password/", views.PasswordChangeApi.as_view(), name="api-me-password"),
     path("users/", views.UserListCreateApi.as_view(), name="api-users"),
     path("users/<int:user_id>/", views.UserDetailApi.as_view(), name="api-user"),
     path("teams/", views.TeamListCreateApi.as_view(), name="api-teams"),

@@ -1,4 +1,5 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -6,6 +7,8 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.access import can_administer
+from accounts.exceptions import InvalidFilter, LoginLockedOut
+from accounts.models import AuditEvent
 from crm.api.pagination import NewestFirstPagination, OldestFirstPagination
 from crm.errors import PermissionDenied
 
@@ -14,10 +17,12 @@ from .serializers import (
     ApiKeyCreatedOutput,
     ApiKeyInput,
     ApiKeyOutput,
+    AuditEventOutput,
     EmailPreferencesSerializer,
     MarkReadInput,
     MeOutput,
     NotificationOutput,
+    PasswordChangeInput,
     TeamInput,
     TeamOutput,
     TeamPatchInput,
@@ -40,8 +45,37 @@ class TokenObtainApi(APIView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token = services.issue_token(**data.validated_data)
+        try:
+            token = services.issue_token(request=request, **data.validated_data)
+        except LoginLockedOut as exc:
+            return Response(
+                exc.as_dict(),
+                status=exc.status,
+                headers={"Retry-After": str(exc.extra["retry_after"])},
+            )
         return Response({"token": token.key})
+
+
+class PasswordChangeApi(APIView):
+    """Change your own password (`{old_password, new_password}`, 204). Every API token of
+    yours stops working, this one included: ask for a new one."""
+
+    @extend_schema(request=PasswordChangeInput, responses={204: None})
+    def post(self, request):
+        data = PasswordChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.change_password(user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeApi(APIView):
+    """The token this request carries stops working (204). A session has no token to
+    revoke (400 `token_required`: sign out instead)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.revoke_token(actor=request.user, token=request.auth, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
@@ -217,3 +251,32 @@ class NotificationPreferencesApi(APIView):
             user=request.user, kinds=data.validated_data["email_muted_kinds"]
         )
         return Response({"email_muted_kinds": request.user.email_muted_kinds})
+
+
+class AuditEventListApi(APIView):
+    """Admins: the audit record, newest first (`?kind=`, `?user=<id>`), `{results, next}`."""
+
+    permission_classes = [IsAdminRole]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=AuditEvent.Kind.values),
+            OpenApiParameter("user", int),
+        ],
+        responses=AuditEventOutput(many=True),
+    )
+    def get(self, request):
+        kind = request.query_params.get("kind") or None
+        if kind is not None and kind not in AuditEvent.Kind.values:
+            raise InvalidFilter(_("Unknown kind of audit event."))
+        user = request.query_params.get("user") or None
+        if user is not None and (not user.isdigit() or len(user) > 18):
+            raise InvalidFilter(_("`user` must be a user's id."))
+        events = selectors.list_audit_events(
+            actor=request.user, kind=kind, user_id=int(user) if user else None
+        )
+        paginator = NewestFirstPagination()
+        page = paginator.paginate_queryset(events, request, self)
+        return Response(
+            {"results": AuditEventOutput(page, many=True).data, "next": paginator.get_next_link()}
+        )

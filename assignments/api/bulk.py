@@ -63,6 +63,8 @@ def _rows(outcomes, done: str) -> tuple[list[dict], int]:
 
 
 class LeadBulkClaimApi(APIView):
+    throttle_scope = "claims"
+
     @extend_schema(request=BulkLeadIdsInput, responses=BulkClaimOutput)
     def post(self, request):
         data = BulkLeadIdsInput(data=request.data)

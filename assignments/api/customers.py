@@ -99,6 +99,8 @@ class LeadDuplicateCheckApi(APIView):
     """查重: which existing customers a lead with these details would duplicate. Answers who
     owns them and until when, never their contact details."""
 
+    throttle_scope = "duplicate_checks"
+
     @extend_schema(request=DuplicateCheckInput, responses=DuplicateCheckOutput)
     def post(self, request):
         data = DuplicateCheckInput(data=request.data)
@@ -110,6 +112,8 @@ class LeadDuplicateCheckApi(APIView):
 
 class LeadDuplicatesApi(APIView):
     """The customers an existing lead may duplicate (what a manager merges from)."""
+
+    throttle_scope = "duplicate_checks"
 
     @extend_schema(responses=DuplicateCheckOutput)
     def get(self, request, lead_id: int):
@@ -174,6 +178,8 @@ MAX_API_ROWS = 1000
 class LeadImportApi(APIView):
     """Admins and managers import a list: each row through the same checks as one creation
     (duplicates against the database and the rows before it); refused rows say why."""
+
+    throttle_scope = "imports"
 
     @extend_schema(request=LeadImportInput, responses=LeadImportOutput)
     def post(self, request):

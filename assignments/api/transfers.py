@@ -28,6 +28,8 @@ def _answer(request_id: int, status: int = 200) -> Response:
 class LeadTransferRequestsApi(APIView):
     """A rep asks for a customer another rep owns; the owner's manager decides."""
 
+    throttle_scope = "transfer_requests"
+
     @extend_schema(request=TransferRequestInput, responses={201: TransferRequestOutput})
     def post(self, request, lead_id: int):
         data = TransferRequestInput(data=request.data)

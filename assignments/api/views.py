@@ -33,6 +33,8 @@ def claim_body(period) -> dict:
 
 
 class LeadClaimApi(APIView):
+    throttle_scope = "claims"
+
     @extend_schema(request=None, responses=ClaimOutput)
     def post(self, request, lead_id: int):
         period = services.claim_lead(lead_id=lead_id, actor=request.user)

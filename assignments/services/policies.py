@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from accounts import audit
 from accounts.models import Team, User
 
 from .. import access
@@ -24,11 +25,33 @@ def update_policy(*, actor: User | None, team: Team | None, changes: dict) -> Po
         policy = get_global_policy()
     else:
         policy, _created = PoolPolicy.objects.get_or_create(team=team)
+    before = _summary(policy)
     for field, value in changes.items():
         if field in POLICY_FIELDS:
             setattr(policy, field, value)
     policy.save()
+    old, new = audit.diff(before, _summary(policy))
+    if new:
+        audit.record_event(
+            kind=audit.Kind.POLICY_CHANGED,
+            actor=actor,
+            obj=policy,
+            object_type="pool_policy",
+            object_repr=team.name if team is not None else "global",
+            action="update",
+            before=old,
+            after=new,
+        )
     return policy
+
+
+def _summary(policy: PoolPolicy) -> dict:
+    """The policy's fields as plain values (durations in seconds) for the audit record."""
+    values = {}
+    for field in POLICY_FIELDS:
+        value = getattr(policy, field)
+        values[field] = value.total_seconds() if isinstance(value, timedelta) else value
+    return values
 
 
 def _check_bounds(changes: dict) -> None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from accounts.models import User
 from crm.errors import NotFound
 
@@ -45,13 +46,24 @@ def _renumber(ordered: list[TerritoryRule], *, now: datetime) -> None:
 
 
 def _record(*, action: str, actor: User | None, rule_id, before, after, now: datetime) -> None:
-    TerritoryRuleChange.objects.create(
+    change = TerritoryRuleChange.objects.create(
         action=action,
         rule_id=rule_id,
         actor=actor,
         before=before,
         after=after,
         at=now,
+    )
+    # The audit record points at the rule's own change record (which holds before/after).
+    name = (after or before or {}).get("name", "") if isinstance(after or before, dict) else ""
+    audit.record_event(
+        kind=audit.Kind.RULE_CHANGED,
+        actor=actor,
+        object_type="territory_rule",
+        object_id="" if rule_id is None else rule_id,
+        object_repr=name,
+        action=action,
+        details={"rule_change": change.pk},
     )
 
 

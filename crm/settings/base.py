@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "accounts",
     "leads",
     "assignments",
@@ -61,16 +62,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "crm.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "crm.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it turns a sign-in refused for a lockout into the lockout page (axes' flag).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -92,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "assignments.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -147,6 +154,66 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Sign-in, lockout, sessions, tokens (abuse) ----------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (username, IP) before the password is even checked.
+    "accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+
+def _minutes(name: str, default: int) -> timedelta:
+    value = env.int(name, default=default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1 (minutes).")
+    return timedelta(minutes=value)
+
+
+# Lockout (django-axes, database handler: every web process sees the same counts). Keyed by
+# the combination (username, IP): a guesser is stopped, but someone typing a colleague's name
+# from elsewhere cannot lock that colleague out of their own desk. LOGIN_FAILURE_LIMIT wrong
+# passwords lock that pair out for LOGIN_COOLOFF_MINUTES; each further lockout of the same
+# pair within LOGIN_LOCKOUT_MEMORY_HOURS doubles the cool-off, up to LOGIN_COOLOFF_MAX_MINUTES
+# (accounts.lockout.cool_off). Attempts made while locked out neither count nor extend it,
+# so the "try again at" the page shows stays true.
+AXES_ENABLED = env.bool("LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1.")
+LOGIN_COOLOFF = _minutes("LOGIN_COOLOFF_MINUTES", 15)
+LOGIN_COOLOFF_MAX = _minutes("LOGIN_COOLOFF_MAX_MINUTES", 24 * 60)
+LOGIN_LOCKOUT_MEMORY = timedelta(hours=env.int("LOGIN_LOCKOUT_MEMORY_HOURS", default=24))
+if LOGIN_COOLOFF_MAX < LOGIN_COOLOFF:
+    raise ImproperlyConfigured("LOGIN_COOLOFF_MAX_MINUTES must not be below LOGIN_COOLOFF_MINUTES.")
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.lockout_views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# Successful sign-ins are in accounts.AuditEvent; axes' own access log would repeat them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Page sessions: signed out after SESSION_IDLE_MINUTES without a request, and after
+# SESSION_MAX_AGE_HOURS whatever happens (accounts.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = _minutes("SESSION_IDLE_MINUTES", 120)
+SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_AGE_HOURS", default=12))
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_SAVE_EVERY_REQUEST = False
+
+# API tokens live API_TOKEN_TTL_DAYS from when they were issued (absolute: no write per
+# request to track idleness); a new one is issued at the next POST /api/v1/auth/token/.
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30))
+if API_TOKEN_TTL <= timedelta(0):
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1.")
+
 # --- Languages ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
@@ -184,23 +251,38 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Only views that set `throttle_scope` are throttled (API_THROTTLE_RATES).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttles.UserScopeRateThrottle"],
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
         "rest_framework.renderers.BrowsableAPIRenderer"
     )
 
-# Customers handed in by other systems (POST /api/v1/intake/): requests per API key, as
-# "<n>/<second|minute|hour|day>"; empty or "off" turns the throttle off.
-_intake_rate = env.str("INTAKE_THROTTLE_RATE", default="60/minute").strip()
-if _intake_rate.lower() in ("", "off"):
-    INTAKE_THROTTLE_RATE = None
-elif re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", _intake_rate):
-    INTAKE_THROTTLE_RATE = _intake_rate
-else:
-    raise ImproperlyConfigured(
-        f"INTAKE_THROTTLE_RATE {_intake_rate!r} is not like '60/minute' (or 'off')."
-    )
+
+def _rate(name: str, default: str) -> str | None:
+    """A throttle rate from the environment: "<n>/<second|minute|hour|day>"; empty or "off"
+    turns the throttle off (None)."""
+    value = env.str(name, default=default).strip()
+    if value.lower() in ("", "off"):
+        return None
+    if re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        return value
+    raise ImproperlyConfigured(f"{name} {value!r} is not like '60/minute' (or 'off').")
+
+
+# Customers handed in by other systems (POST /api/v1/intake/): requests per API key.
+INTAKE_THROTTLE_RATE = _rate("INTAKE_THROTTLE_RATE", "60/minute")
+# Requests per user to the API views that set this `throttle_scope`
+# (accounts.api.throttles.UserScopeRateThrottle). Generous: a person working fast never meets
+# them; a script hammering one endpoint does (429 `throttled` with Retry-After).
+API_THROTTLE_RATES = {
+    "claims": _rate("THROTTLE_CLAIMS", "120/minute"),
+    "duplicate_checks": _rate("THROTTLE_DUPLICATE_CHECKS", "240/minute"),
+    "transfer_requests": _rate("THROTTLE_TRANSFER_REQUESTS", "30/minute"),
+    "imports": _rate("THROTTLE_IMPORTS", "20/hour"),
+    "exports": _rate("THROTTLE_EXPORTS", "30/hour"),
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "NoClash CRM API",
@@ -337,6 +419,38 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files (no inline
+# script, no eval), styles from our files too (the templates carry no style attribute;
+# scripts set sizes through the CSSOM, which CSP does not restrict). The Swagger page
+# (drf-spectacular's template has an inline script) is left out of the policy.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the product never uses are switched off for every page.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
@@ -345,7 +459,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # 4xx answers (a lost claim race is a 409) are normal outcomes, not warnings: log 5xx only.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Failed sign-ins and lockouts are warnings; axes' per-request notes are not.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Backups (embedded SQLite only) -------------------------------------------------------

@@ -182,3 +182,14 @@
     if (page) { page.checked = all.checked; page.disabled = all.checked; }
   });
 })();
+
+// The live duplicate check on New customer: every field but the confirmation tick asks the
+// server again (htmx listens for "duplicate-check"; a trigger filter would need eval, which
+// the Content-Security-Policy forbids).
+(function () {
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (!form || form.id !== "lead-form" || event.target.name === "confirm_duplicate") return;
+    form.dispatchEvent(new CustomEvent("duplicate-check", { bubbles: false }));
+  });
+})();

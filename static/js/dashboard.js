@@ -45,6 +45,11 @@
     var horizontal = !!spec.horizontal;
     var stacked = !!spec.stacked;
     var small = window.matchMedia("(max-width: 576px)").matches;
+    // The height comes as data (a style attribute would need 'unsafe-inline' under CSP).
+    var height = parseInt(box.getAttribute("data-height"), 10);
+    if (height > 0) {
+      box.style.height = height + "px";
+    }
     box.hidden = false;
     var chart = new window.Chart(canvas, {
       type: spec.type === "line" ? "line" : "bar",

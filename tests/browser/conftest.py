@@ -54,3 +54,40 @@ def login(live_server):
         page.click("button[type=submit]:has-text('Log in'), button[type=submit]:has-text('登录')")
 
     return _login
+
+
+# What Chromium prints when the Content-Security-Policy refuses something.
+CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """Every browser context a test opens reports its console; a Content-Security-Policy
+    violation (an inline script or style, eval) fails the test."""
+    if "browser" not in request.fixturenames and "page" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    violations: list[str] = []
+    original = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = original(*args, **kwargs)
+
+        def note(message):
+            if any(marker in message.text for marker in CSP_MARKERS):
+                where = message.location or {}
+                violations.append(
+                    f"{message.type}: {message.text} "
+                    f"(at {where.get('url')}:{where.get('lineNumber')})"
+                )
+
+        context.on("console", note)
+        return context
+
+    browser.new_context = new_context
+    try:
+        yield
+    finally:
+        browser.new_context = original
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
