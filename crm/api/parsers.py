@@ -1,6 +1,10 @@
 """Request body parsing: every API door reads JSON through `BoundedJSONParser` (the default
 parser class), so no body can crash the server however it is shaped."""
 
+import codecs
+import json
+import math
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers
@@ -27,10 +31,26 @@ class BoundedJSONParser(parsers.JSONParser):
                 length = 0
             if length > limit:
                 raise BodyTooLarge()
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            return super().parse(stream, media_type, parser_context)
+            text = codecs.getreader(encoding)(stream).read()
+            return json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
+        except ValueError as exc:
+            # Not JSON, not UTF-8, or a number no column can hold (1e400 reads as infinity).
+            raise exceptions.ParseError(_("JSON parse error: %(error)s") % {"error": exc}) from exc
         except RecursionError as exc:
             raise exceptions.ParseError(_("The JSON is nested too deeply.")) from exc
         except LookupError as exc:
             # An unknown charset in the Content-Type (`charset=nope`).
             raise exceptions.ParseError(_("The request's character set is unknown.")) from exc
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:40]}")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")

@@ -126,11 +126,16 @@ def path_variants(template: str, ids: dict) -> list[str]:
 
 
 FAILURES: list[str] = []
+# Answers from the last net (crm.middleware): the field let the value through. Printed, so a
+# field that should bound its input can be found; not a failure (the answer is a 400).
+NET: set[str] = set()
 
 
 def check(response, method: str, path: str, payload) -> None:
     """Collects every failure (the test reports them all at once, not the first only)."""
     where = f"{method} {path[:80]} {str(payload)[:80]!r}"
+    if response.status_code == 400 and b'"out_of_range"' in response.content:
+        NET.add(f"{method} {path[:60]} {str(payload)[:60]!r}")
     if response.status_code >= 500:
         FAILURES.append(f"{where} -> {response.status_code} {response.content[:200]!r}")
     elif 400 <= response.status_code < 500:
@@ -160,13 +165,17 @@ def test_no_5xx_and_json_errors_for_hostile_input_on_every_endpoint(
     request, role, schema, ids, teammate
 ):
     FAILURES.clear()
+    NET.clear()
     user: User = request.getfixturevalue(role)
     client = Client(raise_request_exception=False)
     client.force_login(user)
     started = time.monotonic()
     operations = 0
     prefix = "/api/v1/"
+    full = role == "admin_user"
+    spent: dict[str, float] = {}
     for template, item in sorted(schema["paths"].items()):
+        began = time.monotonic()
         # The schema and its docs are the published description (issue 15, item 5), not input.
         if not template.startswith(prefix) or template.startswith(
             (prefix + "docs", prefix + "schema")
@@ -177,12 +186,15 @@ def test_no_5xx_and_json_errors_for_hostile_input_on_every_endpoint(
                 continue
             operations += 1
             paths = path_variants(template, ids)
+            if not full:
+                # Rep and manager: an existing id and one past bigint; the admin runs it all.
+                paths = paths[:1] + paths[2:3]
             if method == "get":
                 params = [p for p in operation.get("parameters", []) if p["in"] == "query"]
                 for path in paths:
                     check(client.get(path), "GET", path, None)
                 for param in params:
-                    for value in query_values():
+                    for value in query_values() if full else query_values()[1:4]:
                         path = paths[0]
                         response = client.get(path, {param["name"]: value})
                         check(response, "GET", path, {param["name"]: value})
@@ -194,9 +206,12 @@ def test_no_5xx_and_json_errors_for_hostile_input_on_every_endpoint(
             for path in paths[1:]:
                 send(client, method, path, {})
             path = paths[0]
-            for raw in (DEEP, DEEP_OBJECT, NEARLY_DEEP, "", "[]", RAW_1E400):
+            raws = (DEEP, DEEP_OBJECT, NEARLY_DEEP, "", "[]", RAW_1E400)
+            for raw in raws if full else raws[::2]:
                 send(client, method, path, None, raw=raw)
-            for name, prop in properties.items():
+            # Field by field as the admin, whom the fewest permission checks stop; the other
+            # roles meet the same serializers (and keep the run short).
+            for name, prop in properties.items() if full else ():
                 prop = resolve(schema, prop)
                 for value in hostile_values(prop):
                     send(client, method, path, {name: value})
@@ -205,7 +220,10 @@ def test_no_5xx_and_json_errors_for_hostile_input_on_every_endpoint(
         if "delete" in item:
             for path in path_variants(template, ids)[1:]:
                 check(client.delete(path), "DELETE", path, None)
+        spent[template] = time.monotonic() - began
     assert operations > 50, operations  # the schema really listed the API
     elapsed = time.monotonic() - started
     print(f"{role}: {operations} operations in {elapsed:.1f} s")
+    print("slowest:", sorted(spent.items(), key=lambda kv: -kv[1])[:6])
+    print("answered by the last net:", *sorted(NET), sep="\n  ")
     assert not FAILURES, "\n".join([f"{len(FAILURES)} failures:", *FAILURES[:80]])
