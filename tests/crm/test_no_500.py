@@ -10,6 +10,7 @@ from django.test import Client
 from accounts.models import User
 from assignments.models import PoolPolicy
 from assignments.selectors import get_global_policy
+from leads.models import Lead
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +255,98 @@ def test_the_403_page(rep):
     response = raw_client(rep).get("/settings/teams/")
     assert response.status_code in (403, 404)
     assert 'data-testid="error-page"' in response.content.decode()
+
+
+NAMES_WITH_CONTROLS = ["Acme\x00", "Ac\x01me", "Ac\x85me", "Ac\nme", "Ac\tme", "\x7fAcme"]
+
+
+@pytest.mark.parametrize("name", NAMES_WITH_CONTROLS)
+def test_control_characters_are_refused_in_names_on_every_api_door(admin_user, team, rep, name):
+    client = raw_client(admin_user)
+    lead = client.post("/api/v1/leads/", {"company_name": name}, content_type="application/json")
+    assert assert_json_error(lead, 400)["code"] in ("invalid", "invalid_characters")
+    contact = client.post(
+        "/api/v1/leads/",
+        {"company_name": "杭州远山科技", "contacts": [{"name": name, "phone": "13812340000"}]},
+        content_type="application/json",
+    )
+    assert_json_error(contact, 400)
+    for url, body in (
+        ("/api/v1/teams/", {"name": name}),
+        (f"/api/v1/teams/{team.pk}/", {"name": name}),
+        (f"/api/v1/users/{rep.pk}/", {"display_name": name}),
+        (
+            "/api/v1/users/",
+            {"username": "newrep", "password": "correct-horse-9x", "display_name": name},
+        ),
+    ):
+        method = client.post if url.endswith("teams/") or url.endswith("users/") else client.patch
+        response = method(url, body, content_type="application/json")
+        assert_json_error(response, 400)
+    rep.refresh_from_db()
+    team.refresh_from_db()
+    assert rep.display_name == "Alice Rep" and team.name == "East"
+
+
+def test_control_characters_in_a_deal_title_and_a_follow_up(rep, make_lead):
+    lead = make_lead(actor=rep)
+    client = raw_client(rep)
+    deal = client.post(
+        f"/api/v1/leads/{lead.pk}/deals/",
+        {"title": "Big\x00deal", "amount": "10"},
+        content_type="application/json",
+    )
+    assert_json_error(deal, 400)
+    followup = client.post(
+        f"/api/v1/leads/{lead.pk}/followups/",
+        {"kind": "call", "note": "line one\nline two", "next_step": "Call\x01back"},
+        content_type="application/json",
+    )
+    assert assert_json_error(followup, 400)["code"] in ("invalid", "invalid_characters")
+    # A multi-line note keeps its line breaks.
+    followup = client.post(
+        f"/api/v1/leads/{lead.pk}/followups/",
+        {"kind": "call", "note": "line one\nline two\tend", "next_step": "Call back"},
+        content_type="application/json",
+    )
+    assert followup.status_code == 201, followup.content
+
+
+def test_the_new_customer_page_refuses_a_name_with_control_characters(rep):
+    response = raw_client(rep).post(
+        "/leads/new/", {"company_name": "Ac\x01me", "kind": "company", "country": "CN"}
+    )
+    assert response.status_code in (200, 400), response.status_code
+    assert "control characters" in response.content.decode()
+    assert not Lead.objects.filter(company_name__startswith="Ac").exists()
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("next_step_at", "0001-01-01"),
+        ("next_step_at", "9999-12-31"),
+        ("occurred_at", "0001-01-01T00:00:00Z"),
+    ],
+)
+def test_far_dates_in_a_follow_up_are_a_400(rep, make_lead, field, value):
+    lead = make_lead(actor=rep)
+    response = raw_client(rep).post(
+        f"/api/v1/leads/{lead.pk}/followups/",
+        {"kind": "call", "note": "Called", field: value},
+        content_type="application/json",
+    )
+    assert_json_error(response, 400)
+
+
+def test_far_dates_on_a_deal_and_in_the_credits_filter(rep, make_lead):
+    lead = make_lead(actor=rep)
+    client = raw_client(rep)
+    deal = client.post(
+        f"/api/v1/leads/{lead.pk}/deals/",
+        {"title": "Deal", "amount": "10", "expected_close": "0001-01-01"},
+        content_type="application/json",
+    )
+    assert assert_json_error(deal, 400)["code"] == "invalid"
+    for params in ({"to": "9999-12-31"}, {"from": "0001-01-01"}):
+        assert_json_error(client.get("/api/v1/credits/", params), 400)
