@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from crm.errors import NotFound
+from crm.validation import ensure_clean_names
 
 from . import audit, lockout
 from .access import ensure_admin
@@ -105,6 +106,9 @@ def revoke_token(*, actor: User, token: Any, request: Any = None) -> None:
     )
 
 
+USER_NAMES = ("username", "display_name", "email")
+
+
 @transaction.atomic
 def create_user(
     *,
@@ -119,6 +123,7 @@ def create_user(
     capacity: int | None = None,
 ) -> User:
     ensure_admin(actor)
+    ensure_clean_names({"username": username, "display_name": display_name}, USER_NAMES)
     user = User(
         username=username,
         role=role,
@@ -192,7 +197,8 @@ def _team_summary(team: Team) -> dict:
 
 
 def _clean_team_name(name: str, *, team_id: int | None) -> str:
-    name = (name or "").strip()
+    name = (name or "").strip() if isinstance(name, str) or name is None else ""
+    ensure_clean_names({"name": name}, ("name",))
     if not name or len(name) > Team._meta.get_field("name").max_length:
         raise InvalidUserChange(_("A team needs a name of at most 100 characters."))
     if Team.objects.filter(name__iexact=name).exclude(pk=team_id).exists():
@@ -302,6 +308,7 @@ def _clean_text(value: Any, field: str) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else None
     if value is None or len(value) > User._meta.get_field(field).max_length:
         raise InvalidUserChange()
+    ensure_clean_names({field: value}, USER_NAMES)
     return value
 
 
@@ -426,6 +433,7 @@ def create_api_key(*, actor: User | None, name: str, source: str) -> tuple[ApiKe
     which is shown this once: only its hash is kept."""
     ensure_admin(actor)
     name, source = (name or "").strip(), (source or "").strip()
+    ensure_clean_names({"name": name, "source": source}, ("name", "source"))
     if (
         not name
         or not source

@@ -1,10 +1,40 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Collaborator, Credit, CreditAgreement, Ownership, OwnershipEvent, PoolPolicy
+from crm.errors import DomainError
+
+from .models import (
+    POLICY_FIELDS,
+    Collaborator,
+    Credit,
+    CreditAgreement,
+    Ownership,
+    OwnershipEvent,
+    PoolPolicy,
+)
+from .services.policies import check_policy_bounds
+
+
+class PoolPolicyAdminForm(forms.ModelForm):
+    """The same bounds as the service's: the admin is one more door."""
+
+    class Meta:
+        model = PoolPolicy
+        fields = ["team", *POLICY_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in POLICY_FIELDS:
+            try:
+                check_policy_bounds({field: cleaned.get(field)})
+            except DomainError as exc:
+                self.add_error(field, exc.message)
+        return cleaned
 
 
 @admin.register(PoolPolicy)
 class PoolPolicyAdmin(admin.ModelAdmin):
+    form = PoolPolicyAdminForm
     list_display = [
         "__str__",
         "claim_limit",

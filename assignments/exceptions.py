@@ -261,6 +261,17 @@ class InvalidPolicy(DomainError):
     )
 
 
+class InvalidCsv(DomainError):
+    code = "invalid_csv"
+    status = 400
+
+    def __init__(self, *, line: int) -> None:
+        message = gettext(
+            "The CSV could not be read at line %(line)s (a cell over 128 KB, or a broken quote)."
+        ) % {"line": line}
+        super().__init__(message, line=line)
+
+
 # --- the dashboard (经理看板) and its statistics ------------------------------------------------
 class UnknownStat(DomainError):
     code = "unknown_stat"

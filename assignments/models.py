@@ -16,6 +16,10 @@ POLICY_FIELDS = (
     "cooldown",
 )
 
+# The longest duration a policy may hold (3650 days): a date ten years out is still a date;
+# P9999999D added to now is an OverflowError.
+MAX_POLICY_DURATION = timedelta(days=3650)
+
 
 class PoolPolicy(models.Model):
     """The global default (team empty) or a team's override. On a team policy an empty field

@@ -18,3 +18,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("assignments.urls")),
 ]
+
+# Errors that escape the views: JSON `{code, detail}` on /api/ paths, a page elsewhere.
+handler400 = "crm.errors_views.bad_request"
+handler403 = "crm.errors_views.permission_denied"
+handler404 = "crm.errors_views.page_not_found"
+handler500 = "crm.errors_views.server_error"

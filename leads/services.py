@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from accounts.models import Team, User
+from crm.validation import ensure_clean_names, ensure_sane_dates
 
 from .dedupe.identity import Identity, country_for
 from .dedupe.index import index_new_leads
@@ -48,6 +49,7 @@ def clean_lead_fields(fields: Mapping, *, current: Lead | None = None) -> dict:
     refused. A new customer (no `current`) without a country gets the one its city or
     province makes obvious, else the default."""
     fields = {k: v for k, v in fields.items() if k in LEAD_FIELDS}
+    ensure_clean_names(fields, LEAD_FIELDS)
     if fields.get("uscc"):
         code = normalize_uscc(fields["uscc"])
         if code is None:
@@ -78,6 +80,7 @@ def clean_contact_fields(fields: Mapping, *, partial: bool = False) -> dict:
         if partial
         else {k: fields.get(k, "") for k in CONTACT_FIELDS}
     )
+    ensure_clean_names(values, CONTACT_FIELDS)
     if values.get("email"):
         address = normalize_email(values["email"])
         if address is None:
@@ -133,6 +136,8 @@ def add_followup(
 ) -> FollowUp:
     if occurred_at is not None and occurred_at > now + CLOCK_SKEW:
         raise FollowUpInFuture()
+    ensure_clean_names({"note": note, "next_step": next_step}, ("next_step",))
+    ensure_sane_dates({"occurred_at": occurred_at, "next_step_at": next_step_at})
     return FollowUp.objects.create(
         lead=lead,
         author=author,

@@ -11,6 +11,7 @@ from accounts.delivery import describe
 from accounts.models import ApiKey, AuditEvent, Notification, Team, User
 from accounts.selectors import list_away_periods
 from accounts.services import MAX_AWAY_PERIODS, MAX_CAPACITY
+from crm.api.fields import IdField
 
 
 class TokenInput(serializers.Serializer):
@@ -146,7 +147,7 @@ class NotificationOutput(serializers.ModelSerializer):
 
 
 class MarkReadInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=1000)
+    ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
 
 
 class EmailPreferencesSerializer(serializers.Serializer):

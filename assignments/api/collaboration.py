@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import UserRef
+from crm.api.fields import IdField
 
 from .. import selectors, services
 from ..models import Collaborator, CreditAgreement
@@ -23,7 +24,7 @@ class CollaboratorOutput(serializers.ModelSerializer):
 
 
 class CollaboratorInput(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = IdField()
 
 
 class AgreementOutput(serializers.ModelSerializer):

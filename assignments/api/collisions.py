@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.api.serializers import UserRef
+from crm.api.fields import IdField
 from crm.api.pagination import NewestFirstPagination
 
 from .. import selectors
@@ -33,8 +34,8 @@ class CollisionOutput(serializers.ModelSerializer):
 
 
 class CollisionQuery(serializers.Serializer):
-    lead = serializers.IntegerField(required=False, min_value=1)
-    user = serializers.IntegerField(required=False, min_value=1)
+    lead = IdField(required=False)
+    user = IdField(required=False)
     code = serializers.ChoiceField(choices=Collision.Code.choices, required=False)
 
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
+from crm.api.fields import BoundedDateField, BoundedDateTimeField, IdField
 from leads.masks import mask_email, mask_id_number, mask_phone
 from leads.models import Contact, FollowUp, Lead
 from leads.validation import country_code, credit_code, email_address
@@ -96,8 +97,8 @@ class LeadInput(LeadDetailsInput):
         help_text="Only `new`: a customer's status changes after it is created.",
     )
     contacts = ContactInput(many=True, required=False, default=list, max_length=50)
-    owner = serializers.IntegerField(required=False, allow_null=True, default=None)
-    pool_team = serializers.IntegerField(required=False, allow_null=True, default=None)
+    owner = IdField(required=False, allow_null=True, default=None)
+    pool_team = IdField(required=False, allow_null=True, default=None)
 
 
 class DuplicateCheckInput(LeadInput):
@@ -138,7 +139,7 @@ class ContactUpdateInput(serializers.Serializer):
 
 
 class DuplicateMatchOutput(serializers.Serializer):
-    lead = serializers.IntegerField()
+    lead = IdField()
     company_name = serializers.CharField()
     city = serializers.CharField()
     level = serializers.ChoiceField(choices=["strong", "weak"])
@@ -153,7 +154,7 @@ class DuplicateCheckOutput(serializers.Serializer):
 
 
 class MergeInput(serializers.Serializer):
-    lead = serializers.IntegerField(help_text="The lead merged into this one (it stops existing).")
+    lead = IdField(help_text="The lead merged into this one (it stops existing).")
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
@@ -241,9 +242,9 @@ class LeadOutput(serializers.ModelSerializer):
 class FollowUpInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=FollowUp.Kind.choices)
     note = serializers.CharField(max_length=5000)
-    occurred_at = serializers.DateTimeField(required=False, default=None)
+    occurred_at = BoundedDateTimeField(required=False, default=None)
     next_step = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    next_step_at = serializers.DateField(required=False, allow_null=True, default=None)
+    next_step_at = BoundedDateField(required=False, allow_null=True, default=None)
 
 
 class FollowUpOutput(serializers.ModelSerializer):
@@ -279,7 +280,7 @@ class LeadImportInput(serializers.Serializer):
         help_text="Or the text of a CSV file with a header row (same column names).",
     )
     confirm_duplicates = serializers.BooleanField(required=False, default=False)
-    pool_team = serializers.IntegerField(required=False, allow_null=True, default=None)
+    pool_team = IdField(required=False, allow_null=True, default=None)
 
 
 class ImportRowOutput(serializers.Serializer):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from accounts.api.serializers import UserRef
+from crm.api.fields import BoundedDateField, IdField
 from leads.models import Deal, Lead, StatusChange
 
 from ..models import Credit
@@ -47,8 +48,8 @@ class DealInput(serializers.Serializer):
     currency = serializers.CharField(
         max_length=3, min_length=3, required=False, help_text="ISO 4217; CNY by default."
     )
-    stage = serializers.IntegerField(required=False, help_text="A stage id; the first by default.")
-    expected_close = serializers.DateField(required=False, allow_null=True)
+    stage = IdField(required=False, help_text="A stage id; the first by default.")
+    expected_close = BoundedDateField(required=False, allow_null=True)
     next_step = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     def validate_title(self, value: str) -> str:

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm.api.fields import BoundedDateField, IdField
 from crm.api.pagination import NewestFirstPagination
 from crm.errors import NotFound
 from leads.models import Deal
@@ -141,14 +142,14 @@ class DealCreditsApi(APIView):
 
 
 class CreditQuery(serializers.Serializer):
-    rep = serializers.IntegerField(required=False)
-    team = serializers.IntegerField(required=False)
-    to = serializers.DateField(required=False)
+    rep = IdField(required=False)
+    team = IdField(required=False)
+    to = BoundedDateField(required=False)
 
     def get_fields(self):
         # `from` is a Python keyword: declared here under its query-string name.
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False)
+        fields["from"] = BoundedDateField(required=False)
         return fields
 
 

@@ -8,14 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import UserRef
+from crm.api.fields import IdField
 
 from ..selectors.merge_preview import get_merge_preview
 
 
 class MergePreviewInput(serializers.Serializer):
-    lead = serializers.IntegerField(
-        min_value=1, help_text="The lead that would be merged into this one."
-    )
+    lead = IdField(min_value=1, help_text="The lead that would be merged into this one.")
 
 
 class MergeSideOutput(serializers.Serializer):

@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm.api.fields import BoundedDateField
+
 from .. import access
 from ..selectors import stats
 
@@ -14,8 +16,8 @@ StatOutput = inline_serializer(
     "StatOutput",
     {
         "name": serializers.CharField(),
-        "from": serializers.DateField(),
-        "to": serializers.DateField(),
+        "from": BoundedDateField(),
+        "to": BoundedDateField(),
         "team": serializers.IntegerField(allow_null=True),
         "axis": serializers.ChoiceField(choices=["week", "month", "text"]),
         "labels": serializers.ListField(child=serializers.CharField()),

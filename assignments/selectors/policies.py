@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 
-from ..models import DEFAULT_POLICY, POLICY_FIELDS, PoolPolicy
+from ..models import DEFAULT_POLICY, MAX_POLICY_DURATION, POLICY_FIELDS, PoolPolicy
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,21 @@ class EffectivePolicy:
     followup_extension: timedelta
     max_protection: timedelta
     cooldown: timedelta
+
+    def __post_init__(self) -> None:
+        # A value stored before durations were bounded (or written past the service) must not
+        # turn every claim, creation and follow-up of its team into an OverflowError: it is
+        # read as the longest duration allowed.
+        for field in ("protection_period", "followup_extension", "max_protection", "cooldown"):
+            value = getattr(self, field)
+            if value > MAX_POLICY_DURATION:
+                object.__setattr__(self, field, MAX_POLICY_DURATION)
+            elif value < timedelta(0):
+                object.__setattr__(self, field, timedelta(0))
+        for field in ("protection_period", "max_protection"):
+            if getattr(self, field) <= timedelta(0):
+                # A claim must end after it starts (a check constraint says so).
+                object.__setattr__(self, field, timedelta(seconds=1))
 
 
 def get_global_policy() -> PoolPolicy:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from crm.errors import NotFound
+from crm.validation import ensure_clean_names, ensure_sane_dates
 from leads.exceptions import DealClosed, InvalidCurrency, UnknownStage
 from leads.locks import lock_lead
 from leads.models import Deal, DealStage, Lead
@@ -139,6 +140,8 @@ def _run_locked(lead_id: int, deal_id: int, actor: User, change):
 
 
 def _clean(values: dict) -> dict:
+    ensure_clean_names(values, ("title", "next_step"))
+    ensure_sane_dates({k: v for k, v in values.items() if k == "expected_close"})
     cleaned = {}
     for name, value in values.items():
         if name == "currency":

@@ -14,7 +14,7 @@ from crm.errors import DomainError
 from leads.forms import ContactForm, ImportRowForm
 
 from .. import access
-from ..exceptions import DuplicateFound
+from ..exceptions import DuplicateFound, InvalidCsv
 from .customers import create_lead
 
 MAX_ROWS = 5000
@@ -127,7 +127,11 @@ def rows_from_csv(text: str) -> list[dict]:
     website, province, city, industry, source, contact_name, contact_title, contact_phone,
     contact_email (unknown columns are ignored)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    return [dict(row) for row in reader]
+    try:
+        return [dict(row) for row in reader]
+    except csv.Error as exc:
+        # csv's field_size_limit (128 KB a cell) or a NUL byte: the file, not the server.
+        raise InvalidCsv(line=reader.line_num) from exc
 
 
 def _payload(row: Mapping) -> dict:

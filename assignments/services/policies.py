@@ -7,11 +7,11 @@ from accounts.models import Team, User
 
 from .. import access
 from ..exceptions import InvalidPolicy
-from ..models import POLICY_FIELDS, PoolPolicy
+from ..models import MAX_POLICY_DURATION, POLICY_FIELDS, PoolPolicy
 from ..selectors.policies import get_global_policy
 
 MAX_CLAIM_LIMIT = 100_000
-MAX_DURATION = timedelta(days=3650)
+MAX_DURATION = MAX_POLICY_DURATION
 _DURATIONS = ("protection_period", "followup_extension", "max_protection", "cooldown")
 
 
@@ -20,7 +20,7 @@ def update_policy(*, actor: User | None, team: Team | None, changes: dict) -> Po
     """Admins change the global policy or a team's overrides (None on a team = inherit).
     Nothing keeps a copy: every rule reads the policy in its own transaction."""
     access.ensure_can_change_policies(actor)
-    _check_bounds(changes)
+    check_policy_bounds(changes)
     if team is None:
         policy = get_global_policy()
     else:
@@ -54,7 +54,7 @@ def _summary(policy: PoolPolicy) -> dict:
     return values
 
 
-def _check_bounds(changes: dict) -> None:
+def check_policy_bounds(changes: dict) -> None:
     """Values a person can mistype (a duration of 99999 days) are refused here, whichever door
     they came through; an empty value on a team means "inherit" and is always fine."""
     for field, value in changes.items():
