@@ -137,6 +137,7 @@ class LeadDetailApi(APIView):
         InvalidIdNumber,
         InvalidUscc,
         PossibleDuplicate,
+        NotOwned,
     )
     def patch(self, request, lead_id: int):
         data = LeadDetailsInput(data=request.data, partial=True)
@@ -151,6 +152,7 @@ class LeadDuplicateCheckApi(APIView):
     owns them and until when, never their contact details."""
 
     @extend_schema(request=DuplicateCheckInput, responses=DuplicateCheckOutput)
+    @raises(InvalidCountry, InvalidUscc)
     def post(self, request):
         data = DuplicateCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -195,6 +197,7 @@ class LeadContactsApi(APIView):
         InvalidEmail,
         InvalidRule,
         PossibleDuplicate,
+        NotOwned,
     )
     def post(self, request, lead_id: int):
         data = ContactCreateInput(data=request.data)
@@ -205,7 +208,15 @@ class LeadContactsApi(APIView):
 
 class LeadContactApi(APIView):
     @extend_schema(request=ContactUpdateInput, responses=ContactOutput)
-    @raises(DuplicateInPool, DuplicateOwn, DuplicateOwned, InvalidEmail, PossibleDuplicate)
+    @raises(
+        DuplicateInPool,
+        DuplicateOwn,
+        DuplicateOwned,
+        InvalidEmail,
+        PossibleDuplicate,
+        NotOwned,
+        PermissionDenied,
+    )
     def patch(self, request, lead_id: int, contact_id: int):
         data = ContactUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -27,6 +27,7 @@ from ..exceptions import (
     ClaimLimitReached,
     InvalidRule,
     InvalidShares,
+    NotOwned,
     OutOfScope,
     OwnershipConflict,
     ReasonRequired,
@@ -63,6 +64,7 @@ class LeadStatusApi(APIView):
         InvalidTransition,
         LostReasonRequired,
         OwnershipConflict,
+        NotOwned,
     )
     def post(self, request, lead_id: int):
         data = StatusInput(data=request.data)
@@ -87,7 +89,7 @@ class LeadDealsApi(APIView):
         return Response({"results": DealOutput(deals, many=True).data, "next": None})
 
     @extend_schema(request=DealInput, responses={201: DealOutput})
-    @raises(InvalidCurrency, UnknownStage)
+    @raises(InvalidCurrency, UnknownStage, NotOwned)
     def post(self, request, lead_id: int):
         data = DealInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -117,7 +119,7 @@ class DealApi(APIView):
         return Response(DealOutput(_visible_deal(request, deal_id)).data)
 
     @extend_schema(request=DealInput(partial=True), responses=DealOutput)
-    @raises(DealClosed, InvalidCurrency, OwnershipConflict, UnknownStage)
+    @raises(DealClosed, InvalidCurrency, OwnershipConflict, UnknownStage, NotOwned)
     def patch(self, request, deal_id: int):
         data = DealInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -127,7 +129,7 @@ class DealApi(APIView):
 
 class DealWinApi(APIView):
     @extend_schema(request=CloseInput, responses=DealOutput)
-    @raises(DealClosed, OwnershipConflict)
+    @raises(DealClosed, OwnershipConflict, NotOwned)
     def post(self, request, deal_id: int):
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -137,7 +139,7 @@ class DealWinApi(APIView):
 
 class DealLoseApi(APIView):
     @extend_schema(request=CloseInput, responses=DealOutput)
-    @raises(DealClosed, OwnershipConflict, ReasonRequired)
+    @raises(DealClosed, OwnershipConflict, ReasonRequired, NotOwned)
     def post(self, request, deal_id: int):
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)

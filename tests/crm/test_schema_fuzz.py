@@ -29,7 +29,8 @@ from accounts import services as account_services
 from assignments import services
 from tests.conftest import PASSWORD
 
-EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "3"))
+# Examples per operation and role (more: SCHEMA_FUZZ_EXAMPLES=20 make test ...).
+EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "2"))
 
 
 @schemathesis.check
@@ -135,7 +136,8 @@ def test_schema_holds_for(role, api, world, in_process, request):
     assert len(operations) > 80
     for operation in operations:
         names = {p.name for p in operation.path_parameters}
-        run_operation(operation, headers, {}, failures, EXAMPLES)
+        # Generated ids mostly find nothing (404): one example is enough there.
+        run_operation(operation, headers, {}, failures, 1 if names else EXAMPLES)
         if names:
             fixed = {name: world[name] for name in names}
             run_operation(operation, headers, fixed, failures, EXAMPLES)
