@@ -5,8 +5,8 @@
   subclasses) it may answer with; each becomes a documented response with the shared `Error`
   body `{code, detail, errors?}` and its codes listed (also as `x-error-codes`).
 - `AutoSchema` adds what every endpoint of its kind may answer without being told: 400
-  `invalid`/`parse_error` where a body is read, 401 where a credential is needed, 403 where a
-  permission, CSRF or the credential's kind refuses, 404 where a path names an object or a
+  `invalid`/`parse_error` where a body is read (`invalid` where query filters are), 401
+  where a credential is needed, 403 where a permission, CSRF or the credential's kind refuses, 404 where a path names an object or a
   cursor is read, 415 for a body that is not JSON, 429 where a throttle counts.
 """
 
@@ -132,7 +132,12 @@ class AutoSchema(SpectacularAutoSchema):
             extra = [p for p in CURSOR_PARAMS if p["name"] not in names]
             operation["parameters"] = [*operation.get("parameters", []), *extra]
         error = self.resolve_serializer(ErrorSerializer, "response").ref
-        for status, codes in sorted(self.error_codes().items()):
+        filters = [
+            p
+            for p in operation.get("parameters", [])
+            if p["in"] == "query" and p["name"] not in ("cursor", "page_size")
+        ]
+        for status, codes in sorted(self.error_codes(has_query=bool(filters)).items()):
             lines = [f"- `{code}`: {meaning}" for code, meaning in codes.items()]
             operation["responses"][str(status)] = {
                 "content": {"application/json": {"schema": error}},
@@ -161,7 +166,7 @@ class AutoSchema(SpectacularAutoSchema):
             return responses.values()
         return [responses]
 
-    def error_codes(self) -> dict[int, dict[str, str]]:
+    def error_codes(self, *, has_query: bool = False) -> dict[int, dict[str, str]]:
         found: list[Any] = []
         view = self.view
         public = not view.authentication_classes or any(
@@ -170,6 +175,8 @@ class AutoSchema(SpectacularAutoSchema):
         has_body = self.method in ("POST", "PUT", "PATCH")
         if has_body:
             found += [INVALID, PARSE_ERROR, UNSUPPORTED_MEDIA_TYPE]
+        elif has_query:
+            found.append(INVALID)
             if any(issubclass(p, BoundedJSONParser) for p in view.parser_classes):
                 found.append(TOO_LARGE)
         if not public:
