@@ -6,8 +6,9 @@
   body `{code, detail, errors?}` and its codes listed (also as `x-error-codes`).
 - `AutoSchema` adds what every endpoint of its kind may answer without being told: 400
   `invalid`/`parse_error` where a body is read (`invalid` where query filters are), 401
-  where a credential is needed, 403 where a permission, CSRF or the credential's kind refuses, 404 where a path names an object or a
-  cursor is read, 415 for a body that is not JSON, 429 where a throttle counts.
+  where a credential is needed, 403 where a permission, CSRF or the credential's kind
+  refuses, 404 where a path names an object or a cursor is read, 415 for a body that is not
+  JSON, 429 where a throttle counts.
 """
 
 from collections.abc import Callable, Iterable
