@@ -37,7 +37,7 @@ class UserRef(serializers.ModelSerializer):
 
 
 class MeOutput(serializers.ModelSerializer):
-    team = TeamRef(read_only=True)
+    team = TeamRef(read_only=True, allow_null=True)
     managed_teams = TeamRef(many=True, read_only=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class UserInput(serializers.Serializer):
 
 
 class TeamOutput(serializers.ModelSerializer):
-    manager = UserRef(read_only=True)
+    manager = UserRef(read_only=True, allow_null=True)
 
     class Meta:
         model = Team
@@ -247,8 +247,8 @@ class TeamPatchInput(serializers.Serializer):
 
 
 class ApiKeyOutput(serializers.ModelSerializer):
-    created_by = UserRef(read_only=True)
-    revoked_by = UserRef(read_only=True)
+    created_by = UserRef(read_only=True, allow_null=True)
+    revoked_by = UserRef(read_only=True, allow_null=True)
     live = serializers.BooleanField(source="is_live", read_only=True)
 
     class Meta:

@@ -7,9 +7,23 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.access import can_administer
-from accounts.exceptions import InvalidFilter, LoginLockedOut
+from accounts.exceptions import (
+    ApiKeySourceTaken,
+    CannotChangeSelf,
+    InvalidApiKey,
+    InvalidAwayPeriod,
+    InvalidCapacity,
+    InvalidCredentials,
+    InvalidFilter,
+    InvalidUserChange,
+    LoginLockedOut,
+    NotAManager,
+    StillManagesTeams,
+    TeamNameTaken,
+)
 from accounts.models import AuditEvent
 from crm.api.pagination import NewestFirstPagination, OldestFirstPagination
+from crm.api.schema import page_of, raises
 from crm.errors import PermissionDenied
 
 from .permissions import IsAdminRole
@@ -42,6 +56,7 @@ class TokenObtainApi(APIView):
         request=TokenInput,
         responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}),
     )
+    @raises(InvalidCredentials)
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,7 +102,7 @@ class MeApi(APIView):
 class UserListCreateApi(APIView):
     permission_classes = [IsAdminRole]
 
-    @extend_schema(responses=UserOutput(many=True))
+    @extend_schema(responses=page_of(UserOutput, cursor=True))
     def get(self, request):
         paginator = OldestFirstPagination()
         page = paginator.paginate_queryset(selectors.list_users(actor=request.user), request, self)
@@ -96,6 +111,7 @@ class UserListCreateApi(APIView):
         )
 
     @extend_schema(request=UserInput, responses={201: UserOutput})
+    @raises(InvalidCapacity)
     def post(self, request):
         data = UserInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -106,12 +122,13 @@ class UserListCreateApi(APIView):
 class TeamListCreateApi(APIView):
     permission_classes = [IsAdminRole]
 
-    @extend_schema(responses=TeamOutput(many=True))
+    @extend_schema(responses=page_of(TeamOutput))
     def get(self, request):
         teams = selectors.list_teams(actor=request.user)
         return Response({"results": TeamOutput(teams, many=True).data, "next": None})
 
     @extend_schema(request=TeamInput, responses={201: TeamOutput})
+    @raises(InvalidUserChange, NotAManager, TeamNameTaken)
     def post(self, request):
         data = TeamInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -126,11 +143,19 @@ class UserDetailApi(APIView):
     `active`, `team`, `role`, `display_name`, `email`, all in one transaction."""
 
     @extend_schema(responses=UserDetailOutput)
+    @raises(PermissionDenied)
     def get(self, request, user_id: int):
         user = selectors.get_user_for(actor=request.user, user_id=user_id)
         return Response(UserDetailOutput(user).data)
 
     @extend_schema(request=UserPatchInput, responses=UserDetailOutput)
+    @raises(
+        CannotChangeSelf,
+        InvalidAwayPeriod,
+        InvalidCapacity,
+        InvalidUserChange,
+        StillManagesTeams,
+    )
     def patch(self, request, user_id: int):
         # Refused before the body is read: a manager learns nothing from validation errors.
         if not can_administer(request.user):
@@ -146,12 +171,14 @@ class TeamDetailApi(APIView):
     permission_classes = [IsAdminRole]
 
     @extend_schema(responses=TeamOutput)
+    @raises(PermissionDenied)
     def get(self, request, team_id: int):
         return Response(
             TeamOutput(selectors.get_team_for(actor=request.user, team_id=team_id)).data
         )
 
     @extend_schema(request=TeamPatchInput, responses=TeamOutput)
+    @raises(InvalidUserChange, NotAManager, TeamNameTaken)
     def patch(self, request, team_id: int):
         data = TeamPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,12 +194,14 @@ class ApiKeyListCreateApi(APIView):
 
     permission_classes = [IsAdminRole]
 
-    @extend_schema(responses=ApiKeyOutput(many=True))
+    @extend_schema(responses=page_of(ApiKeyOutput))
+    @raises(PermissionDenied)
     def get(self, request):
         keys = selectors.list_api_keys(actor=request.user)
         return Response({"results": ApiKeyOutput(keys, many=True).data, "next": None})
 
     @extend_schema(request=ApiKeyInput, responses={201: ApiKeyCreatedOutput})
+    @raises(ApiKeySourceTaken, InvalidApiKey)
     def post(self, request):
         data = ApiKeyInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -187,7 +216,9 @@ class ApiKeyApi(APIView):
 
     permission_classes = [IsAdminRole]
 
-    @extend_schema(operation_id="api_keys_revoke_delete", request=None, responses=ApiKeyOutput)
+    @extend_schema(
+        operation_id="api_keys_revoke_delete", request=None, responses={200: ApiKeyOutput}
+    )
     def delete(self, request, key_id: int):
         key = services.revoke_api_key(actor=request.user, key_id=key_id)
         return Response(ApiKeyOutput(key).data)
@@ -207,7 +238,13 @@ class ApiKeyRevokeApi(APIView):
 class NotificationListApi(APIView):
     """The signed-in user's notifications, newest first; `?unread=1` for unread only."""
 
-    @extend_schema(responses=NotificationOutput(many=True))
+    @extend_schema(
+        responses=page_of(
+            NotificationOutput,
+            cursor=True,
+            unread=serializers.IntegerField(help_text="Your unread notifications, all pages."),
+        )
+    )
     def get(self, request):
         items = selectors.list_notifications(user=request.user)
         if request.query_params.get("unread") in ("1", "true"):

@@ -7,7 +7,22 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm.api.schema import raises
+from crm.errors import NotFound
+
 from .. import services
+from ..exceptions import (
+    AlreadyOwned,
+    CannotClaim,
+    ClaimLimitReached,
+    CustomerWon,
+    InCooldown,
+    NothingSelected,
+    NotOwned,
+    OwnershipConflict,
+    ReasonRequired,
+    TooManySelected,
+)
 from .views import claim_body
 
 
@@ -66,6 +81,16 @@ class LeadBulkClaimApi(APIView):
     throttle_scope = "claims"
 
     @extend_schema(request=BulkLeadIdsInput, responses=BulkClaimOutput)
+    @raises(
+        AlreadyOwned,
+        CannotClaim,
+        ClaimLimitReached,
+        InCooldown,
+        NotFound,
+        NothingSelected,
+        OwnershipConflict,
+        TooManySelected,
+    )
     def post(self, request):
         data = BulkLeadIdsInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -78,6 +103,7 @@ class LeadBulkClaimApi(APIView):
 
 class LeadBulkReleaseApi(APIView):
     @extend_schema(request=BulkReleaseInput, responses=BulkReleaseOutput)
+    @raises(CustomerWon, NotFound, NotOwned, NothingSelected, ReasonRequired, TooManySelected)
     def post(self, request):
         data = BulkReleaseInput(data=request.data)
         data.is_valid(raise_exception=True)

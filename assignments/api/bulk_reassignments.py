@@ -11,9 +11,21 @@ from rest_framework.views import APIView
 
 from crm.api.pagination import NewestFirstPagination
 from crm.api.parsers import BoundedJSONParser
+from crm.api.schema import page_of, raises
+from crm.errors import NotFound, PermissionDenied
 
 from .. import access
 from ..bulk_report import report_csv
+from ..exceptions import (
+    BulkTargetRequired,
+    InvalidFilter,
+    InvalidTarget,
+    NotARepToHandOver,
+    NothingSelected,
+    OutOfScope,
+    ReasonRequired,
+    TooManySelected,
+)
 from ..selectors import bulk_reassignments as selectors
 from ..services.bulk_reassign import submit_bulk_reassignment
 from ..services.handover import CLEAR, KEEP, hand_over_rep
@@ -31,7 +43,8 @@ class BulkReassignmentListApi(APIView):
     parser_classes = [BoundedJSONParser]
     max_body_bytes = 2 * 1024 * 1024
 
-    @extend_schema(responses=BulkReassignmentOutput(many=True))
+    @extend_schema(responses=page_of(BulkReassignmentOutput, cursor=True))
+    @raises(PermissionDenied)
     def get(self, request):
         jobs = selectors.list_bulk_reassignments_visible_to(user=request.user)
         paginator = NewestFirstPagination()
@@ -40,6 +53,16 @@ class BulkReassignmentListApi(APIView):
         return paginator.get_paginated_response(data)
 
     @extend_schema(request=BulkReassignmentInput, responses={202: BulkReassignmentOutput})
+    @raises(
+        BulkTargetRequired,
+        InvalidFilter,
+        InvalidTarget,
+        NotFound,
+        NothingSelected,
+        OutOfScope,
+        ReasonRequired,
+        TooManySelected,
+    )
     def post(self, request):
         # Refuse a rep before reading what they sent (403, whatever the body).
         access.ensure_can_bulk_reassign(request.user)
@@ -70,6 +93,7 @@ class BulkReassignmentApi(APIView):
         ],
         responses=BulkReassignmentOutput,
     )
+    @raises(PermissionDenied)
     def get(self, request, job_id: int):
         job = selectors.get_bulk_reassignment_for(user=request.user, job_id=job_id)
         query = BulkReportQuery(data=request.query_params)
@@ -99,6 +123,7 @@ class BulkReassignmentReportApi(APIView):
     """The whole report as CSV (English column names, codes as in the API)."""
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @raises(PermissionDenied)
     def get(self, request, job_id: int):
         job = selectors.get_bulk_reassignment_for(user=request.user, job_id=job_id)
         return report_csv(job, translated=False)
@@ -134,6 +159,16 @@ class HandOverApi(APIView):
     or an admin; others 403 (reps) or 404."""
 
     @extend_schema(request=HandOverInput, responses={202: HandOverOutput})
+    @raises(
+        BulkTargetRequired,
+        InvalidFilter,
+        InvalidTarget,
+        NotARepToHandOver,
+        NothingSelected,
+        OutOfScope,
+        ReasonRequired,
+        TooManySelected,
+    )
     def post(self, request, user_id: int):
         access.ensure_can_bulk_reassign(request.user)
         data = HandOverInput(data=request.data)

@@ -7,8 +7,11 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import UserRef
 from crm.api.fields import IdField
+from crm.api.schema import page_of, raises
+from crm.errors import PermissionDenied
 
 from .. import selectors, services
+from ..exceptions import InvalidShares, InvalidTarget, NotOwned, OwnershipConflict
 from ..models import Collaborator, CreditAgreement
 from ..selectors.collaborators import get_agreements, list_collaborators
 from .deal_serializers import ShareInput
@@ -66,13 +69,15 @@ class LeadCollaboratorsApi(APIView):
     """The colleagues helping on the owner's current claim (GET); invite one (POST: the
     owner, their manager, an admin)."""
 
-    @extend_schema(responses=CollaboratorOutput(many=True))
+    @extend_schema(responses=page_of(CollaboratorOutput))
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         helping = list_collaborators(period=lead.live_ownership)
         return Response({"results": CollaboratorOutput(helping, many=True).data, "next": None})
 
     @extend_schema(request=CollaboratorInput, responses={201: CollaboratorOutput})
+    @raises(InvalidTarget, NotOwned, OwnershipConflict)
     def post(self, request, lead_id: int):
         data = CollaboratorInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -84,6 +89,7 @@ class LeadCollaboratorsApi(APIView):
 
 class LeadCollaboratorApi(APIView):
     @extend_schema(responses={204: None})
+    @raises(NotOwned)
     def delete(self, request, lead_id: int, user_id: int):
         services.remove_collaborator(lead_id=lead_id, actor=request.user, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -108,11 +114,13 @@ class LeadCreditSharesApi(APIView):
     by the owner (POST)."""
 
     @extend_schema(responses=AgreementsOutput)
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         return Response(_agreements_body(lead))
 
     @extend_schema(request=ProposalInput, responses={201: AgreementOutput})
+    @raises(InvalidShares, OwnershipConflict)
     def post(self, request, lead_id: int):
         data = ProposalInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -129,6 +137,7 @@ class _DecisionApi(APIView):
     approve = True
 
     @extend_schema(request=DecisionInput, responses=AgreementOutput)
+    @raises(OwnershipConflict)
     def post(self, request, lead_id: int):
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)

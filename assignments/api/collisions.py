@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from accounts.api.serializers import UserRef
 from crm.api.fields import IdField
 from crm.api.pagination import NewestFirstPagination
+from crm.api.schema import page_of
 
 from .. import selectors
 from ..models import Collision
@@ -49,7 +50,7 @@ class CollisionListApi(APIView):
             OpenApiParameter("user", OpenApiTypes.INT),
             OpenApiParameter("code", enum=[value for value, _ in Collision.Code.choices]),
         ],
-        responses=CollisionOutput(many=True),
+        responses=page_of(CollisionOutput, cursor=True),
     )
     def get(self, request):
         query = CollisionQuery(data=request.query_params)

@@ -1,5 +1,4 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -164,13 +163,17 @@ class ContactOutput(serializers.ModelSerializer):
         fields = ["id", "name", "title", "phone", "email"]
 
 
+# A claim's times; null for a customer in the pool.
+NULLABLE_DATETIME = {"type": "string", "format": "date-time", "nullable": True}
+
+
 class LeadOutput(serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
     id_number = serializers.SerializerMethodField()
     claimed_at = serializers.SerializerMethodField()
     protected_until = serializers.SerializerMethodField()
     contacts = serializers.SerializerMethodField()
-    created_by = UserRef(read_only=True)
+    created_by = UserRef(read_only=True, allow_null=True)
 
     class Meta:
         model = Lead
@@ -201,18 +204,19 @@ class LeadOutput(serializers.ModelSerializer):
     def _period(self, lead):
         return getattr(lead, "live_ownership", None)
 
+    @extend_schema_field(UserRef(allow_null=True))
     def get_owner(self, lead) -> dict | None:
         period = self._period(lead)
         if period is None:
             return None
         return {"id": period.owner_id, "display_name": period.owner.display_name}
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_claimed_at(self, lead):
         period = self._period(lead)
         return serializers.DateTimeField().to_representation(period.started_at) if period else None
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_protected_until(self, lead):
         period = self._period(lead)
         return (

@@ -6,11 +6,35 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.pagination import NewestFirstPagination
+from crm.api.schema import page_of, raises
+from crm.errors import NotFound, PermissionDenied
 from leads.dedupe.identity import identity_of_payload
+from leads.exceptions import (
+    FollowUpInFuture,
+    InvalidCountry,
+    InvalidEmail,
+    InvalidIdNumber,
+    InvalidUscc,
+    UnknownPool,
+)
 from leads.filters import LeadFilter
 from leads.models import Lead
 
 from .. import access, selectors, services
+from ..exceptions import (
+    CannotMerge,
+    ClaimLimitReached,
+    DuplicateInPool,
+    DuplicateOwn,
+    DuplicateOwned,
+    InvalidRule,
+    InvalidTarget,
+    MergeWonLead,
+    NotOwned,
+    OutOfScope,
+    OwnershipConflict,
+    PossibleDuplicate,
+)
 from .customer_serializers import (
     ContactCreateInput,
     ContactOutput,
@@ -41,8 +65,9 @@ LIST_PARAMS = [
 class LeadListCreateApi(APIView):
     @extend_schema(
         parameters=LIST_PARAMS,
-        responses=LeadOutput(many=True),
+        responses=page_of(LeadOutput, cursor=True),
     )
+    @raises(PermissionDenied)
     def get(self, request):
         scope = request.query_params.get("scope", "all")
         if scope not in selectors.SCOPES:
@@ -62,6 +87,22 @@ class LeadListCreateApi(APIView):
         return paginator.get_paginated_response(data)
 
     @extend_schema(request=LeadInput, responses={201: LeadOutput})
+    @raises(
+        ClaimLimitReached,
+        DuplicateInPool,
+        DuplicateOwn,
+        DuplicateOwned,
+        InvalidCountry,
+        InvalidEmail,
+        InvalidIdNumber,
+        InvalidTarget,
+        InvalidUscc,
+        NotFound,
+        OutOfScope,
+        OwnershipConflict,
+        PossibleDuplicate,
+        UnknownPool,
+    )
     def post(self, request):
         data = LeadInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -82,11 +123,22 @@ class LeadListCreateApi(APIView):
 
 class LeadDetailApi(APIView):
     @extend_schema(responses=LeadOutput)
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         return Response(LeadOutput(lead, context={"request": request}).data)
 
     @extend_schema(request=LeadDetailsInput(partial=True), responses=LeadOutput)
+    @raises(
+        DuplicateInPool,
+        DuplicateOwn,
+        DuplicateOwned,
+        InvalidCountry,
+        InvalidIdNumber,
+        InvalidUscc,
+        PossibleDuplicate,
+        NotOwned,
+    )
     def patch(self, request, lead_id: int):
         data = LeadDetailsInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -102,6 +154,7 @@ class LeadDuplicateCheckApi(APIView):
     throttle_scope = "duplicate_checks"
 
     @extend_schema(request=DuplicateCheckInput, responses=DuplicateCheckOutput)
+    @raises(InvalidCountry, InvalidUscc)
     def post(self, request):
         data = DuplicateCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -116,6 +169,7 @@ class LeadDuplicatesApi(APIView):
     throttle_scope = "duplicate_checks"
 
     @extend_schema(responses=DuplicateCheckOutput)
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         matches = selectors.find_duplicates_of_lead(lead)
@@ -124,6 +178,7 @@ class LeadDuplicatesApi(APIView):
 
 class LeadMergeApi(APIView):
     @extend_schema(request=MergeInput, responses=LeadOutput)
+    @raises(CannotMerge, MergeWonLead, OwnershipConflict)
     def post(self, request, lead_id: int):
         data = MergeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -139,6 +194,15 @@ class LeadMergeApi(APIView):
 
 class LeadContactsApi(APIView):
     @extend_schema(request=ContactCreateInput, responses={201: ContactOutput})
+    @raises(
+        DuplicateInPool,
+        DuplicateOwn,
+        DuplicateOwned,
+        InvalidEmail,
+        InvalidRule,
+        PossibleDuplicate,
+        NotOwned,
+    )
     def post(self, request, lead_id: int):
         data = ContactCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -148,6 +212,15 @@ class LeadContactsApi(APIView):
 
 class LeadContactApi(APIView):
     @extend_schema(request=ContactUpdateInput, responses=ContactOutput)
+    @raises(
+        DuplicateInPool,
+        DuplicateOwn,
+        DuplicateOwned,
+        InvalidEmail,
+        PossibleDuplicate,
+        NotOwned,
+        PermissionDenied,
+    )
     def patch(self, request, lead_id: int, contact_id: int):
         data = ContactUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -158,13 +231,15 @@ class LeadContactApi(APIView):
 
 
 class LeadFollowUpsApi(APIView):
-    @extend_schema(responses=FollowUpOutput(many=True))
+    @extend_schema(responses=page_of(FollowUpOutput))
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         followups = lead.followups.select_related("author").order_by("occurred_at", "id")
         return Response({"results": FollowUpOutput(followups, many=True).data, "next": None})
 
     @extend_schema(request=FollowUpInput, responses={201: FollowUpOutput})
+    @raises(FollowUpInFuture, NotOwned)
     def post(self, request, lead_id: int):
         data = FollowUpInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -182,6 +257,23 @@ class LeadImportApi(APIView):
     throttle_scope = "imports"
 
     @extend_schema(request=LeadImportInput, responses=LeadImportOutput)
+    @raises(
+        ClaimLimitReached,
+        DuplicateInPool,
+        DuplicateOwn,
+        DuplicateOwned,
+        InvalidCountry,
+        InvalidEmail,
+        InvalidIdNumber,
+        InvalidRule,
+        InvalidTarget,
+        InvalidUscc,
+        NotFound,
+        OutOfScope,
+        OwnershipConflict,
+        PossibleDuplicate,
+        UnknownPool,
+    )
     def post(self, request):
         access.ensure_can_import(request.user)
         data = LeadImportInput(data=request.data)

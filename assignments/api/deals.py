@@ -11,11 +11,28 @@ from rest_framework.views import APIView
 
 from crm.api.fields import BoundedDateField, IdField
 from crm.api.pagination import NewestFirstPagination
-from crm.errors import NotFound
+from crm.api.schema import page_of, raises
+from crm.errors import NotFound, PermissionDenied
+from leads.exceptions import (
+    DealClosed,
+    InvalidCurrency,
+    InvalidTransition,
+    LostReasonRequired,
+    UnknownStage,
+)
 from leads.models import Deal
 from leads.selectors import list_deal_stages, list_lost_reasons
 
 from .. import selectors, services
+from ..exceptions import (
+    ClaimLimitReached,
+    InvalidRule,
+    InvalidShares,
+    NotOwned,
+    OutOfScope,
+    OwnershipConflict,
+    ReasonRequired,
+)
 from ..selectors import credits as credit_reads
 from .customer_serializers import LeadOutput
 from .deal_serializers import (
@@ -34,13 +51,22 @@ from .deal_serializers import (
 class LeadStatusApi(APIView):
     """A customer's lifecycle: its status changes (GET), and a change (POST)."""
 
-    @extend_schema(responses=StatusChangeOutput(many=True))
+    @extend_schema(responses=page_of(StatusChangeOutput))
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         changes = lead.status_changes.select_related("actor", "lost_reason").order_by("at", "id")
         return Response({"results": StatusChangeOutput(changes, many=True).data, "next": None})
 
     @extend_schema(request=StatusInput, responses=LeadOutput)
+    @raises(
+        ClaimLimitReached,
+        InvalidRule,
+        InvalidTransition,
+        LostReasonRequired,
+        OwnershipConflict,
+        NotOwned,
+    )
     def post(self, request, lead_id: int):
         data = StatusInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -56,13 +82,15 @@ class LeadStatusApi(APIView):
 
 
 class LeadDealsApi(APIView):
-    @extend_schema(responses=DealOutput(many=True))
+    @extend_schema(responses=page_of(DealOutput))
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         deals = lead.deals.select_related("stage", "created_by").order_by("-created_at", "-id")
         return Response({"results": DealOutput(deals, many=True).data, "next": None})
 
     @extend_schema(request=DealInput, responses={201: DealOutput})
+    @raises(InvalidCurrency, UnknownStage, NotOwned)
     def post(self, request, lead_id: int):
         data = DealInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,10 +115,12 @@ def _fresh(deal: Deal) -> Deal:
 
 class DealApi(APIView):
     @extend_schema(responses=DealOutput)
+    @raises(PermissionDenied)
     def get(self, request, deal_id: int):
         return Response(DealOutput(_visible_deal(request, deal_id)).data)
 
     @extend_schema(request=DealInput(partial=True), responses=DealOutput)
+    @raises(DealClosed, InvalidCurrency, OwnershipConflict, UnknownStage, NotOwned)
     def patch(self, request, deal_id: int):
         data = DealInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -100,6 +130,7 @@ class DealApi(APIView):
 
 class DealWinApi(APIView):
     @extend_schema(request=CloseInput, responses=DealOutput)
+    @raises(DealClosed, OwnershipConflict, NotOwned)
     def post(self, request, deal_id: int):
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -109,6 +140,7 @@ class DealWinApi(APIView):
 
 class DealLoseApi(APIView):
     @extend_schema(request=CloseInput, responses=DealOutput)
+    @raises(DealClosed, OwnershipConflict, ReasonRequired, NotOwned)
     def post(self, request, deal_id: int):
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -120,13 +152,18 @@ class DealCreditsApi(APIView):
     """A won deal's credit entries (GET), and a correction or settlement (POST: admins; a
     manager settles a win that credited nobody)."""
 
-    @extend_schema(responses=CreditOutput(many=True))
+    @extend_schema(responses=page_of(CreditOutput, name="DealCreditList"))
+    @raises(PermissionDenied)
     def get(self, request, deal_id: int):
         deal = _visible_deal(request, deal_id)
         entries = deal.credits.select_related("deal", "lead", "rep").order_by("at", "id")
         return Response({"results": CreditOutput(entries, many=True).data, "next": None})
 
-    @extend_schema(request=CreditCorrectionInput, responses={201: CreditOutput(many=True)})
+    @extend_schema(
+        request=CreditCorrectionInput,
+        responses={201: page_of(CreditOutput, name="CreditCorrectionList", next_link=False)},
+    )
+    @raises(DealClosed, InvalidRule, InvalidShares, OutOfScope)
     def post(self, request, deal_id: int):
         data = CreditCorrectionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -164,7 +201,7 @@ class CreditListApi(APIView):
             OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE),
         ],
-        responses=CreditOutput(many=True),
+        responses=page_of(CreditOutput, cursor=True),
     )
     def get(self, request):
         query = CreditQuery(data=request.query_params)
@@ -189,12 +226,12 @@ def _day_start(day) -> datetime:
 
 
 class DealStagesApi(APIView):
-    @extend_schema(responses=StageOutput(many=True))
+    @extend_schema(responses=page_of(StageOutput, next_link=False))
     def get(self, request):
         return Response({"results": StageOutput(list_deal_stages(), many=True).data})
 
 
 class LostReasonsApi(APIView):
-    @extend_schema(responses=LabelOutput(many=True))
+    @extend_schema(responses=page_of(LabelOutput, next_link=False))
     def get(self, request):
         return Response({"results": LabelOutput(list_lost_reasons(), many=True).data})

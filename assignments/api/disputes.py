@@ -5,8 +5,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.pagination import NewestFirstPagination
+from crm.api.schema import page_of, raises
 
 from .. import access, selectors, services
+from ..exceptions import (
+    AlreadyOwner,
+    ClaimLimitReached,
+    DisputeAlreadyOpen,
+    DisputeRuled,
+    DisputeStale,
+    InvalidRecord,
+    InvalidRuling,
+    InvalidShares,
+    InvalidTarget,
+    LeadInPool,
+    MergeWonLead,
+    OutOfScope,
+    OwnershipConflict,
+    ReasonRequired,
+    StatementRequired,
+)
 from ..models import Dispute
 from .dispute_serializers import (
     DisputeDetailOutput,
@@ -33,6 +51,7 @@ class LeadDisputesApi(APIView):
     `statement_required`, `invalid_record`."""
 
     @extend_schema(request=DisputeInput, responses={201: DisputeDetailOutput})
+    @raises(AlreadyOwner, DisputeAlreadyOpen, InvalidRecord, LeadInPool, StatementRequired)
     def post(self, request, lead_id: int):
         data = DisputeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -51,7 +70,7 @@ class DisputeListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("status", enum=Dispute.Status.values)],
-        responses=DisputeOutput(many=True),
+        responses=page_of(DisputeOutput, cursor=True),
     )
     def get(self, request):
         query = DisputeListQuery(data=request.query_params)
@@ -79,6 +98,18 @@ class DisputeRuleApi(APIView):
     `override_limit`); 400 `invalid_ruling`, `invalid_shares`, `reason_required`."""
 
     @extend_schema(request=RuleInput, responses=DisputeDetailOutput)
+    @raises(
+        ClaimLimitReached,
+        DisputeRuled,
+        DisputeStale,
+        InvalidRuling,
+        InvalidShares,
+        InvalidTarget,
+        MergeWonLead,
+        OutOfScope,
+        OwnershipConflict,
+        ReasonRequired,
+    )
     def post(self, request, dispute_id: int):
         data = RuleInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -95,6 +126,7 @@ class DisputeRuleApi(APIView):
 
 class DisputeWithdrawApi(APIView):
     @extend_schema(request=None, responses=DisputeDetailOutput)
+    @raises(DisputeRuled)
     def post(self, request, dispute_id: int):
         services.withdraw_dispute(dispute_id=dispute_id, actor=request.user)
         return _answer(request, dispute_id)

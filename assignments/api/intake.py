@@ -9,12 +9,25 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.authentication import ApiKeyAuthentication
+from accounts.api.authentication import ApiKeyAuthentication, ApiKeyRequired
 from accounts.api.permissions import HasApiKey
 from accounts.api.throttles import ApiKeyRateThrottle
 from crm.api.parsers import BoundedJSONParser
+from crm.api.schema import Code, raises
+from crm.errors import NotFound
+from leads.exceptions import InvalidCountry, InvalidEmail, InvalidIdNumber, InvalidUscc, UnknownPool
 
 from .. import services
+from ..exceptions import (
+    ClaimLimitReached,
+    DuplicateInPool,
+    DuplicateOwn,
+    DuplicateOwned,
+    InvalidTarget,
+    OutOfScope,
+    OwnershipConflict,
+    PossibleDuplicate,
+)
 from ..services.intake import CREATED, INQUIRY
 from .customer_serializers import ContactInput, LeadDetailsInput
 
@@ -59,6 +72,25 @@ class IntakeApi(APIView):
             403: OpenApiResponse(description="A user's token or session (api_key_required)."),
             429: OpenApiResponse(description="Too many requests for this key (throttled)."),
         },
+    )
+    @raises(
+        ApiKeyRequired,
+        Code(401, "unknown_api_key", "No live key has this value."),
+        Code(401, "api_key_revoked", "This key was revoked."),
+        ClaimLimitReached,
+        DuplicateInPool,
+        DuplicateOwn,
+        DuplicateOwned,
+        InvalidCountry,
+        InvalidEmail,
+        InvalidIdNumber,
+        InvalidTarget,
+        InvalidUscc,
+        NotFound,
+        OutOfScope,
+        OwnershipConflict,
+        PossibleDuplicate,
+        UnknownPool,
     )
     def post(self, request):
         data = IntakeInput(data=request.data)

@@ -9,7 +9,9 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import UserRef
 from crm.api.fields import IdField
+from crm.api.schema import raises
 
+from ..exceptions import CannotMerge
 from ..selectors.merge_preview import get_merge_preview
 
 
@@ -68,6 +70,7 @@ class MergePreviewOutput(serializers.Serializer):
 
 class LeadMergePreviewApi(APIView):
     @extend_schema(request=MergePreviewInput, responses=MergePreviewOutput)
+    @raises(CannotMerge)
     def post(self, request, lead_id: int):
         data = MergePreviewInput(data=request.data)
         data.is_valid(raise_exception=True)

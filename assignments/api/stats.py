@@ -8,8 +8,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.fields import BoundedDateField
+from crm.api.schema import raises
+from crm.errors import PermissionDenied
 
 from .. import access
+from ..exceptions import (
+    InvalidDate,
+    InvalidRange,
+    InvalidTeam,
+    OutOfScope,
+    RangeTooLong,
+    UnknownStat,
+)
 from ..selectors import stats
 
 StatOutput = inline_serializer(
@@ -50,6 +60,15 @@ class StatsApi(APIView):
             OpenApiParameter("to", OpenApiTypes.DATE),
         ],
         responses=StatOutput,
+    )
+    @raises(
+        InvalidDate,
+        InvalidRange,
+        InvalidTeam,
+        OutOfScope,
+        PermissionDenied,
+        RangeTooLong,
+        UnknownStat,
     )
     def get(self, request, name: str):
         # Who may ask comes first: a rep learns nothing, not even which names exist.

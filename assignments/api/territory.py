@@ -8,10 +8,11 @@ from rest_framework.views import APIView
 
 from crm.api.errors import field_errors, first_message
 from crm.api.pagination import NewestFirstPagination
-from crm.errors import NotFound
+from crm.api.schema import page_of, raises
+from crm.errors import NotFound, PermissionDenied
 
 from .. import access, services
-from ..exceptions import InvalidRule
+from ..exceptions import InvalidRule, NotOwned, RuleChanged
 from ..models import TerritoryRule, TerritoryRuleChange
 from ..selectors.routing_preview import preview_routing
 from .territory_serializers import (
@@ -54,11 +55,13 @@ class TerritoryRuleListCreateApi(APIView):
     """The rules in the order they are tried (managers and admins); admins add one."""
 
     @extend_schema(operation_id="territory_rules_list", responses=TerritoryRuleListOutput)
+    @raises(PermissionDenied)
     def get(self, request):
         access.ensure_may_read_rules(request.user)
         return Response(_list_body(_rules()))
 
     @extend_schema(request=TerritoryRuleInput, responses={201: TerritoryRuleOutput})
+    @raises(InvalidRule, NotFound)
     def post(self, request):
         access.ensure_may_manage_rules(request.user)
         data = _valid(TerritoryRuleInput(data=request.data))
@@ -78,6 +81,7 @@ class TerritoryRuleApi(APIView):
     `position` is given); PATCH changes what it names. Both take the `version` edited."""
 
     @extend_schema(responses=TerritoryRuleOutput)
+    @raises(PermissionDenied)
     def get(self, request, rule_id: int):
         access.ensure_may_read_rules(request.user)
         return Response(TerritoryRuleOutput(_rule(rule_id)).data)
@@ -89,14 +93,17 @@ class TerritoryRuleApi(APIView):
         return Response(TerritoryRuleOutput(_rule(rule_id)).data)
 
     @extend_schema(request=TerritoryRuleInput, responses=TerritoryRuleOutput)
+    @raises(InvalidRule, NotOwned, RuleChanged)
     def put(self, request, rule_id: int):
         return self._change(request, rule_id, partial=False)
 
     @extend_schema(request=TerritoryRuleInput, responses=TerritoryRuleOutput)
+    @raises(InvalidRule, NotOwned, RuleChanged)
     def patch(self, request, rule_id: int):
         return self._change(request, rule_id, partial=True)
 
     @extend_schema(responses={204: None})
+    @raises(NotOwned)
     def delete(self, request, rule_id: int):
         services.delete_rule(actor=request.user, rule_id=rule_id)
         return Response(status=204)
@@ -106,6 +113,7 @@ class TerritoryRuleReorderApi(APIView):
     """`{ids}`: every rule's id once, in the new order. Answers the rules in that order."""
 
     @extend_schema(request=ReorderInput, responses=TerritoryRuleListOutput)
+    @raises(InvalidRule)
     def post(self, request):
         access.ensure_may_manage_rules(request.user)
         data = _valid(ReorderInput(data=request.data))
@@ -119,6 +127,7 @@ class TerritoryRulePreviewApi(APIView):
     and the customers that would go elsewhere. Admins; writes nothing."""
 
     @extend_schema(request=PreviewInput, responses=PreviewOutput)
+    @raises(InvalidRule)
     def post(self, request):
         access.ensure_may_manage_rules(request.user)
         data = _valid(PreviewInput(data=request.data))
@@ -130,7 +139,8 @@ class TerritoryRuleChangeListApi(APIView):
     """Every change of the rules, newest first: who, when, the rule before and after (a
     reordering: the ids in order before and after). Admins."""
 
-    @extend_schema(responses=TerritoryRuleChangeOutput(many=True))
+    @extend_schema(responses=page_of(TerritoryRuleChangeOutput, cursor=True))
+    @raises(PermissionDenied)
     def get(self, request):
         access.ensure_may_manage_rules(request.user)
         changes = TerritoryRuleChange.objects.select_related("actor")

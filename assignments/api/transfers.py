@@ -5,9 +5,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.pagination import NewestFirstPagination
+from crm.api.schema import page_of, raises
 from crm.errors import NotFound
 
 from .. import access, selectors, services
+from ..exceptions import (
+    AlreadyDecided,
+    AlreadyOwner,
+    CannotRequestTransfer,
+    ClaimLimitReached,
+    InvalidAttempted,
+    InvalidTarget,
+    LeadInPool,
+    OwnershipConflict,
+    ReasonRequired,
+    RequestStale,
+    TransferAlreadyRequested,
+)
 from ..models import TransferRequest
 from .transfer_serializers import (
     ApproveInput,
@@ -31,6 +45,13 @@ class LeadTransferRequestsApi(APIView):
     throttle_scope = "transfer_requests"
 
     @extend_schema(request=TransferRequestInput, responses={201: TransferRequestOutput})
+    @raises(
+        AlreadyOwner,
+        CannotRequestTransfer,
+        InvalidAttempted,
+        LeadInPool,
+        TransferAlreadyRequested,
+    )
     def post(self, request, lead_id: int):
         data = TransferRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -48,7 +69,7 @@ class TransferRequestListApi(APIView):
         parameters=[
             OpenApiParameter("status", enum=[value for value, _ in TransferRequest.Status.choices])
         ],
-        responses=TransferRequestOutput(many=True),
+        responses=page_of(TransferRequestOutput, cursor=True),
     )
     def get(self, request):
         query = TransferListQuery(data=request.query_params)
@@ -80,6 +101,7 @@ class TransferApproveApi(APIView):
     changed (the request is then closed), 409 `already_decided` when decided meanwhile."""
 
     @extend_schema(request=ApproveInput, responses=TransferRequestOutput)
+    @raises(AlreadyDecided, ClaimLimitReached, InvalidTarget, OwnershipConflict, RequestStale)
     def post(self, request, request_id: int):
         data = ApproveInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -89,6 +111,7 @@ class TransferApproveApi(APIView):
 
 class TransferRejectApi(APIView):
     @extend_schema(request=RejectInput, responses=TransferRequestOutput)
+    @raises(AlreadyDecided, ReasonRequired, RequestStale)
     def post(self, request, request_id: int):
         data = RejectInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -98,6 +121,7 @@ class TransferRejectApi(APIView):
 
 class TransferWithdrawApi(APIView):
     @extend_schema(request=None, responses=TransferRequestOutput)
+    @raises(AlreadyDecided, RequestStale)
     def post(self, request, request_id: int):
         services.withdraw_transfer(request_id=request_id, actor=request.user)
         return _answer(request_id)

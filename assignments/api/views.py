@@ -4,9 +4,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Team
-from crm.errors import NotFound
+from crm.api.schema import page_of, raises
+from crm.errors import NotFound, PermissionDenied
 
 from .. import access, selectors, services
+from ..exceptions import (
+    AlreadyOwned,
+    AlreadyOwner,
+    CannotClaim,
+    ClaimLimitReached,
+    CustomerWon,
+    InCooldown,
+    InvalidPolicy,
+    InvalidTarget,
+    NotOwned,
+    OutOfScope,
+    OwnershipConflict,
+    ReasonRequired,
+)
 from ..models import POLICY_FIELDS
 from .serializers import (
     ClaimOutput,
@@ -36,6 +51,7 @@ class LeadClaimApi(APIView):
     throttle_scope = "claims"
 
     @extend_schema(request=None, responses=ClaimOutput)
+    @raises(AlreadyOwned, CannotClaim, ClaimLimitReached, InCooldown, OwnershipConflict)
     def post(self, request, lead_id: int):
         period = services.claim_lead(lead_id=lead_id, actor=request.user)
         return Response(claim_body(period))
@@ -43,6 +59,7 @@ class LeadClaimApi(APIView):
 
 class LeadReleaseApi(APIView):
     @extend_schema(request=ReleaseInput, responses={200: None})
+    @raises(CustomerWon, NotOwned, ReasonRequired)
     def post(self, request, lead_id: int):
         data = ReleaseInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -54,6 +71,14 @@ class LeadReleaseApi(APIView):
 
 class LeadReassignApi(APIView):
     @extend_schema(request=ReassignInput, responses=ClaimOutput)
+    @raises(
+        AlreadyOwner,
+        ClaimLimitReached,
+        InvalidTarget,
+        OutOfScope,
+        OwnershipConflict,
+        ReasonRequired,
+    )
     def post(self, request, lead_id: int):
         data = ReassignInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -68,7 +93,8 @@ class LeadReassignApi(APIView):
 
 
 class LeadHistoryApi(APIView):
-    @extend_schema(responses=HistoryOutput(many=True))
+    @extend_schema(responses=page_of(HistoryOutput))
+    @raises(PermissionDenied)
     def get(self, request, lead_id: int):
         lead = selectors.get_lead_for(user=request.user, lead_id=lead_id)
         events = selectors.list_history(lead_id=lead.pk)
@@ -79,10 +105,12 @@ class GlobalPolicyApi(APIView):
     """Everyone may read the rules they work under; only admins change them."""
 
     @extend_schema(responses=PolicySerializer)
+    @raises(PermissionDenied)
     def get(self, request):
         return Response(PolicySerializer(selectors.get_global_policy()).data)
 
     @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    @raises(InvalidPolicy)
     def patch(self, request):
         access.ensure_can_change_policies(request.user)
         policy = selectors.get_global_policy()
@@ -111,10 +139,12 @@ class TeamPolicyApi(APIView):
         return body
 
     @extend_schema(responses=PolicySerializer)
+    @raises(PermissionDenied)
     def get(self, request, team_id: int):
         return Response(self._body(self._team(request, team_id)))
 
     @extend_schema(request=TeamPolicySerializer, responses=PolicySerializer)
+    @raises(InvalidPolicy)
     def patch(self, request, team_id: int):
         team = self._team(request, team_id)
         access.ensure_can_change_policies(request.user)
