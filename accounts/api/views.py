@@ -20,6 +20,7 @@ from accounts.exceptions import (
     NotAManager,
     StillManagesTeams,
     TeamNameTaken,
+    TokenRequired,
 )
 from accounts.models import AuditEvent
 from crm.api.pagination import NewestFirstPagination, OldestFirstPagination
@@ -56,7 +57,7 @@ class TokenObtainApi(APIView):
         request=TokenInput,
         responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}),
     )
-    @raises(InvalidCredentials)
+    @raises(InvalidCredentials, LoginLockedOut)
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -76,6 +77,7 @@ class PasswordChangeApi(APIView):
     yours stops working, this one included: ask for a new one."""
 
     @extend_schema(request=PasswordChangeInput, responses={204: None})
+    @raises(InvalidCredentials, InvalidUserChange)
     def post(self, request):
         data = PasswordChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,6 +90,7 @@ class TokenRevokeApi(APIView):
     revoke (400 `token_required`: sign out instead)."""
 
     @extend_schema(request=None, responses={204: None})
+    @raises(TokenRequired)
     def post(self, request):
         services.revoke_token(actor=request.user, token=request.auth, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -300,8 +303,9 @@ class AuditEventListApi(APIView):
             OpenApiParameter("kind", str, enum=AuditEvent.Kind.values),
             OpenApiParameter("user", int),
         ],
-        responses=AuditEventOutput(many=True),
+        responses=page_of(AuditEventOutput, cursor=True),
     )
+    @raises(InvalidFilter)
     def get(self, request):
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in AuditEvent.Kind.values:

@@ -49,12 +49,16 @@ PARSE_ERROR = Code(400, "parse_error", "The body is not well-formed JSON.")
 TOO_LARGE = Code(400, "too_large", "The request body is too large.")
 NOT_AUTHENTICATED = Code(401, "not_authenticated", "No credentials were sent.")
 AUTHENTICATION_FAILED = Code(401, "authentication_failed", "The credentials are not valid.")
+TOKEN_EXPIRED = Code(401, "token_expired", "The API token is past its age: ask for a new one.")
 PERMISSION_DENIED = Code(403, "permission_denied", "Your role may not do this (or CSRF).")
 API_KEY_NOT_ACCEPTED = Code(403, "api_key_not_accepted", "API keys are for /intake/ only.")
 NOT_FOUND = Code(404, "not_found", "No such object visible to you.")
 INVALID_CURSOR = Code(404, "not_found", "No such object, or the `cursor` is not valid.")
 UNSUPPORTED_MEDIA_TYPE = Code(415, "unsupported_media_type", "The body is not JSON.")
 THROTTLED = Code(429, "throttled", "Too many requests: wait `Retry-After` seconds.")
+# crm.middleware.HostileInputMiddleware: the last net under every endpoint for a value no
+# column or calendar can hold (a number past 64 bits, a date past 9999, a NUL).
+OUT_OF_RANGE = Code(400, "out_of_range", "A number, date or text is out of range.")
 
 
 def describe(error: Any) -> tuple[int, str, str]:
@@ -168,7 +172,7 @@ class AutoSchema(SpectacularAutoSchema):
         return [responses]
 
     def error_codes(self, *, has_query: bool = False) -> dict[int, dict[str, str]]:
-        found: list[Any] = []
+        found: list[Any] = [OUT_OF_RANGE]
         view = self.view
         public = not view.authentication_classes or any(
             issubclass(p, AllowAny) for p in view.permission_classes
@@ -181,7 +185,7 @@ class AutoSchema(SpectacularAutoSchema):
             if any(issubclass(p, BoundedJSONParser) for p in view.parser_classes):
                 found.append(TOO_LARGE)
         if not public:
-            found += [NOT_AUTHENTICATED, AUTHENTICATION_FAILED]
+            found += [NOT_AUTHENTICATED, AUTHENTICATION_FAILED, TOKEN_EXPIRED]
             user_door = any(
                 type(a).__name__ == "TokenAuthentication" for a in view.get_authenticators()
             )
@@ -194,7 +198,10 @@ class AutoSchema(SpectacularAutoSchema):
             found.append(NOT_FOUND)
         if self.is_cursor_paged():
             found.append(INVALID_CURSOR)
-        if view.throttle_classes:
+        # The per-user throttle is a default on every view but bites only where the view
+        # names a scope; any other throttle class bites wherever it is listed.
+        scoped = bool(getattr(view, "throttle_scope", None))
+        if scoped or any(t.__name__ != "UserScopeRateThrottle" for t in view.throttle_classes):
             found.append(THROTTLED)
         handler = getattr(view, self.method.lower(), None)
         found += getattr(handler, ERRORS_ATTRIBUTE, [])

@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -98,15 +98,6 @@ def world(team, manager, rep, teammate, outsider, admin_user, make_lead):
     }
 
 
-def too_big_for_sqlite(query) -> bool:
-    values = [
-        v
-        for value in (query or {}).values()
-        for v in (value if isinstance(value, list) else [value])
-    ]
-    return any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in values)
-
-
 def run_operation(operation, headers, path_parameters, failures, examples):
     # Headers fixed in the strategy too: else a generated credential header (the schema's
     # security schemes) replaces ours.
@@ -123,12 +114,6 @@ def run_operation(operation, headers, path_parameters, failures, examples):
     @given(strategy)
     def exercise(case):
         try:
-            if connection.vendor == "sqlite" and too_big_for_sqlite(case.query):
-                # KNOWN, owned by issue 15 item 3 (input hardening): an integer query
-                # parameter past 64 bits is a 500 on SQLite (OverflowError), e.g.
-                # GET /api/v1/collisions/?user=36866780269109651177472. Skipped here
-                # until that lands; PostgreSQL runs these cases.
-                return
             case.call_and_validate(headers=headers, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collected, reported
             failures.append(f"{operation.label} {path_parameters or ''}: {exc}")
