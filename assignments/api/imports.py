@@ -33,7 +33,9 @@ class ErrorOutput(serializers.Serializer):
 
 
 class ImportInput(serializers.Serializer):
-    file = serializers.FileField(help_text="A CSV (UTF-8, UTF-8 with BOM or GBK) or .xlsx file.")
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="A CSV (UTF-8, UTF-8 with BOM or GBK) or .xlsx file."
+    )
     mapping = serializers.CharField(
         required=False,
         allow_blank=True,
