@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool bench-intake bench-routing bench-dashboard bench-bulk
+.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool bench-intake bench-routing bench-dashboard bench-bulk bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,3 +85,8 @@ bench-dashboard: install
 # and then released into a pool (bench/bulk.py).
 bench-bulk: install
 	$(BIN)/python bench/bulk.py $(BENCH_ARGS)
+
+# Imports (导入): rows/s of a 100,000-row import on PostgreSQL through a real Celery worker, and
+# the worker's RSS at 10%, 50% and 100% of the rows (bench/imports.py).
+bench-import: install
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
