@@ -22,6 +22,7 @@ What one run does:
 """
 
 import argparse
+import hashlib
 import csv
 import io
 import os
@@ -184,7 +185,7 @@ def main() -> int:
     peak_child = max(sample[3] for sample in samples)
     rate = job.processed / seconds if seconds else 0.0
     created = ImportRow.objects.filter(job=job, outcome="created")
-    distinct = Lead.objects.filter(company_name__startswith="导入基准客户").count()
+    distinct = Lead.objects.filter(company_name__startswith="Bench ").count()
     ok = (
         job.is_finished
         and job.processed == job.total
