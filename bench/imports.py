@@ -22,8 +22,8 @@ What one run does:
 """
 
 import argparse
-import hashlib
 import csv
+import hashlib
 import io
 import os
 import signal
@@ -49,9 +49,9 @@ def build_file(rows: int, *, file_format: str) -> bytes:
         n = i - 1 if i % DUPLICATE_EVERY == DUPLICATE_EVERY - 1 else i
         province, city = provinces[n % len(provinces)]
         phone = "待补充" if i % INVALID_EVERY == INVALID_EVERY - 1 else f"13{n:09d}"
-        lines.append(
-            [f"导入基准客户{n:06d}号", f"联系人{n}", phone, province, city, "制造", "展会"]
-        )
+        # Names that share no brand (a list of look-alikes would be refused as duplicates).
+        tag = hashlib.sha256(f"bench-{n}".encode()).hexdigest()[:12]
+        lines.append([f"Bench {tag}", f"联系人{n}", phone, province, city, "制造", "展会"])
     if file_format == "csv":
         out = io.StringIO()
         csv.writer(out).writerows(lines)
