@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool bench-intake bench-routing bench-dashboard bench-bulk serve backup restore bench-team
+.PHONY: run test install lint format messages bench-claims bench-recycle bench-dedupe eval-dedupe bench-credits bench-pool bench-intake bench-routing bench-dashboard bench-bulk serve backup restore bench-team bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,3 +104,8 @@ bench-bulk: install
 # 20 s (bench/team.py): requests/s, p50/p99, dropped connections and 5xx.
 bench-team: install
 	$(BIN)/python bench/team.py $(BENCH_ARGS)
+
+# Imports (导入): rows/s of a 100,000-row import on PostgreSQL through a real Celery worker, and
+# the worker's RSS at 10%, 50% and 100% of the rows (bench/imports.py).
+bench-import: install
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)

@@ -350,3 +350,61 @@ class NotARepToHandOver(DomainError):
     code = "not_a_rep"
     status = 409
     default_message = _("Only an active sales rep's customers are handed over this way.")
+
+
+# --- imports (导入) ---------------------------------------------------------------------------
+class ImportFileMissing(DomainError):
+    code = "file_required"
+    default_message = _("Choose a CSV or Excel (.xlsx) file to import.")
+
+
+class ImportFileTooLarge(DomainError):
+    code = "file_too_large"
+
+    def __init__(self, *, limit_mb: int) -> None:
+        message = gettext("The file is larger than %(limit)s MB.") % {"limit": limit_mb}
+        super().__init__(message, limit_mb=limit_mb)
+
+
+class ImportTooManyRows(DomainError):
+    code = "too_many_rows"
+
+    def __init__(self, *, limit: int) -> None:
+        message = gettext("The file has more than %(limit)s rows; split it.") % {"limit": limit}
+        super().__init__(message, limit=limit)
+
+
+class ImportFileFormat(DomainError):
+    code = "file_format"
+    default_message = _("Only CSV and Excel (.xlsx) files can be imported.")
+
+
+class ImportFileUnreadable(DomainError):
+    code = "file_unreadable"
+    default_message = _("The file could not be read: is it a CSV or .xlsx file?")
+
+
+class ImportFileEncoding(DomainError):
+    code = "file_encoding"
+    default_message = _("The CSV file is neither UTF-8 nor GBK text.")
+
+
+class ImportFileEmpty(DomainError):
+    code = "file_empty"
+    default_message = _("The file has a header row but no data rows.")
+
+
+class ImportInvalidMapping(DomainError):
+    code = "invalid_mapping"
+    default_message = _("The column mapping is not valid.")
+
+
+class ImportNoCompanyColumn(DomainError):
+    code = "company_column_required"
+    default_message = _("Map one column to the company name.")
+
+
+class ImportAlreadyStarted(DomainError):
+    code = "import_started"
+    status = 409
+    default_message = _("This import has started already.")

@@ -14,6 +14,8 @@ from .models import (
     BulkReassignment,
     BulkReassignmentItem,
     Dispute,
+    ImportJob,
+    ImportRow,
     RoutingState,
     TerritoryRule,
     TransferRequest,
@@ -125,4 +127,24 @@ def lock_pending_bulk_items(*, job_id: int, limit: int) -> list[BulkReassignment
         .filter(job_id=job_id, outcome=BulkReassignmentItem.Outcome.PENDING)
         .order_by("position")
         .only("id", "position", "lead_id", "owner_before_id")[:limit]
+    )
+
+
+def lock_import_job(job_id: int) -> ImportJob | None:
+    """An import's row, locked (None: no such job). Each row of the job is created under it,
+    so two workers handed the same job (a message delivered twice, a resumed job whose first
+    worker was only slow) take its rows one after the other and never both create one.
+    Lock order: this row, then whatever creating a customer takes (routing state, the
+    owner's row, the duplicate keys, the lead)."""
+    return ImportJob.objects.select_for_update(no_key=True).filter(pk=job_id).first()
+
+
+def lock_next_import_row(*, job_id: int) -> ImportRow | None:
+    """The job's first pending row, locked (the caller holds the job's row)."""
+    return (
+        ImportRow.objects.select_for_update(no_key=True)
+        .filter(job_id=job_id, outcome=ImportRow.Outcome.PENDING)
+        .order_by("number")
+        .only("id", "number", "cells")
+        .first()
     )

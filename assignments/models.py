@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -902,3 +903,187 @@ class BulkReassignmentItem(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.job_id}/{self.position} lead {self.lead_id}: {self.outcome}"
+
+
+class ImportJob(models.Model):
+    """An uploaded list of customers (导入) created row by row in the background (see
+    `assignments.services.import_jobs`). The file is parsed when it is uploaded and its rows
+    are stored with the job, so any worker on any machine can run it; each row's creation and
+    its report line are written in one transaction, so a worker killed mid-job resumes at the
+    first pending row and creates nothing twice. A page upload waits as a draft until its
+    columns are mapped; an API upload starts at once."""
+
+    class Destination(models.TextChoices):
+        ROUTING = "routing", _("Route by the territory rules")
+        PUBLIC_POOL = "public_pool", _("The public pool")
+        TEAM_POOL = "team_pool", _("A team's pool")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("import", "Waiting for its columns")
+        QUEUED = "queued", pgettext_lazy("import", "Queued")
+        RUNNING = "running", pgettext_lazy("import", "Running")
+        DONE = "done", pgettext_lazy("import", "Done")
+        FAILED = "failed", pgettext_lazy("import", "Stopped")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    file_format = models.CharField(max_length=8)  # csv | xlsx
+    # How the CSV was read (utf-8, utf-8-sig, gb18030); empty for XLSX.
+    encoding = models.CharField(max_length=16, blank=True)
+    # The header row as in the file, and the field each column goes to ("" ignores it).
+    columns = models.JSONField(default=list)
+    mapping = models.JSONField(default=list)
+    destination = models.CharField(
+        max_length=12, choices=Destination.choices, default=Destination.ROUTING
+    )
+    pool_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirm_weak_duplicates = models.BooleanField(default=False)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
+    total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Written with every chunk: a queued or running job whose heartbeat is old has lost its
+    # worker (or its message) and is queued again by the periodic resume job.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    total__gte=models.F("created")
+                    + models.F("duplicates")
+                    + models.F("invalid")
+                    + models.F("failed")
+                ),
+                name="import_counts_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(destination="team_pool", pool_team__isnull=False)
+                | (~Q(destination="team_pool") & Q(pool_team__isnull=True)),
+                name="import_team_only_for_team_pool",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["actor", "created_at"], name="import_by_actor"),
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=Q(state__in=["queued", "running"]),
+                name="import_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name} ({self.state})"
+
+    @property
+    def processed(self) -> int:
+        return self.created + self.duplicates + self.invalid + self.failed
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100
+        return self.processed * 100 // self.total
+
+
+class ImportRow(models.Model):
+    """One data row of an import, as read from the file (`cells`, in the file's column
+    order), and what became of it: pending until the job reaches it, then created (the
+    customer, and the owner or pool it went to), duplicate (of which customer, owned by
+    whom), invalid (which field, why) or failed."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("import row", "Pending")
+        CREATED = "created", pgettext_lazy("import row", "Created")
+        DUPLICATE = "duplicate", pgettext_lazy("import row", "Duplicate")
+        INVALID = "invalid", pgettext_lazy("import row", "Invalid")
+        FAILED = "failed", pgettext_lazy("import row", "Failed")
+
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
+    # 1-based, as a spreadsheet numbers data rows below the header.
+    number = models.PositiveIntegerField()
+    cells = models.JSONField(default=list)
+    outcome = models.CharField(max_length=9, choices=Outcome.choices, default=Outcome.PENDING)
+    code = models.CharField(max_length=32, blank=True)
+    detail = models.TextField(blank=True)
+    # Created: the customer and where it went (an owner, or the pool of `pool_team`, or the
+    # public pool when both are empty).
+    lead = models.ForeignKey(
+        "leads.Lead",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    pool_team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # Duplicate: the matches as the importer was shown them (customer, company, owner).
+    matches = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="import_row_number"),
+            models.CheckConstraint(
+                condition=Q(outcome="pending", processed_at__isnull=True)
+                | (~Q(outcome="pending") & Q(processed_at__isnull=False)),
+                name="import_row_processed_when_done",
+            ),
+            # Created exactly when there is the customer.
+            models.CheckConstraint(
+                condition=Q(outcome="created", lead__isnull=False)
+                | (~Q(outcome="created") & Q(lead__isnull=True)),
+                name="import_row_created_has_lead",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["job", "number"],
+                condition=Q(outcome="pending"),
+                name="import_row_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.job_id}/{self.number}: {self.outcome}"

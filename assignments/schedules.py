@@ -26,6 +26,11 @@ JOBS = [
         "BULK_REASSIGN_RESUME_INTERVAL_SECONDS",
     ),
     (
+        "Resume imports",
+        "assignments.tasks.resume_import_jobs_task",
+        "IMPORT_RESUME_INTERVAL_SECONDS",
+    ),
+    (
         "Deliver notification e-mails",
         "accounts.tasks.deliver_notifications_task",
         "DELIVERY_INTERVAL_SECONDS",

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .services.bulk_reassign_run import run_bulk_reassignment, stalled_bulk_reassignments
+from .services.import_run import run_import_job, stalled_import_jobs
 from .services.recycle import recycle_stale_claims
 from .services.reminders import send_expiry_reminders, send_next_step_reminders
 
@@ -58,3 +59,32 @@ def queue_bulk_reassignment_run(job_id: int) -> None:
         run_bulk_reassignment_task.apply_async(args=[job_id], retry=False)
     except Exception:  # noqa: BLE001 - any broker failure; the database keeps the job
         logger.warning("broker unavailable; bulk move %s waits for the resume job", job_id)
+
+
+# --- imports (导入) ---------------------------------------------------------------------------
+@shared_task(acks_late=True)
+def run_import_job_task(job_id: int) -> bool:
+    """Create the job's pending rows for up to IMPORT_TASK_SECONDS, then hand the rest to a
+    fresh task. Idempotent: a finished job, or a row another worker took, is left alone."""
+    finished = run_import_job(job_id=job_id, seconds=settings.IMPORT_TASK_SECONDS)
+    if not finished:
+        queue_import_job_run(job_id)
+    return finished
+
+
+@shared_task(acks_late=True)
+def resume_import_jobs_task() -> int:
+    """Queue again the imports whose worker died or whose message was lost."""
+    job_ids = stalled_import_jobs()
+    for job_id in job_ids:
+        queue_import_job_run(job_id)
+    return len(job_ids)
+
+
+def queue_import_job_run(job_id: int) -> None:
+    """Ask a worker to run the import. Never fails the caller: with the broker down the job
+    waits in the database and the resume job queues it later."""
+    try:
+        run_import_job_task.apply_async(args=[job_id], retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure; the database keeps the job
+        logger.warning("broker unavailable; import %s waits for the resume job", job_id)

@@ -41,13 +41,16 @@ def create_lead(
     pool_team_id: int | None = None,
     confirm_duplicate: bool = False,
     inquiry: dict | None = None,
+    public_pool: bool = False,
     **fields,
 ) -> Lead:
     """Create a customer. The customer must not exist already (see `ensure_not_duplicate`);
     weak matches pass with `confirm_duplicate` and are kept in the history. `actor` None is
     the system (an intake): no creator's rights apply, and nobody's collision is logged.
     `inquiry` ({source, message, submitted}): what another system handed in with the new
-    customer, kept on its timeline in the same transaction."""
+    customer, kept on its timeline in the same transaction. With no owner and no pool the
+    territory rules decide where it goes; `public_pool` puts it in the public pool instead
+    (a manager's or admin's explicit choice, as an import's)."""
     try:
         return _create_lead(
             actor=actor,
@@ -56,6 +59,7 @@ def create_lead(
             pool_team_id=pool_team_id,
             confirm_duplicate=confirm_duplicate,
             inquiry=inquiry,
+            public_pool=public_pool,
             **fields,
         )
     except IntegrityError as exc:
@@ -63,7 +67,12 @@ def create_lead(
 
 
 @transaction.atomic(durable=True)
-def _create_lead(
+def _create_lead(**kwargs) -> Lead:
+    return write_new_lead(**kwargs)
+
+
+@transaction.atomic
+def write_new_lead(
     *,
     actor: User | None,
     contacts: list[dict],
@@ -71,8 +80,12 @@ def _create_lead(
     pool_team_id: int | None,
     confirm_duplicate: bool,
     inquiry: dict | None,
+    public_pool: bool = False,
     **fields,
 ) -> Lead:
+    """`create_lead` inside the caller's transaction: an import writes each row's customer
+    and its report line together (`services.import_jobs`). The caller logs a refusal
+    (`collisions.log_refusal`) and turns an IntegrityError into OwnershipConflict."""
     if actor is not None:
         access.ensure_may_create(actor, owner_id=owner_id, pool_team_id=pool_team_id)
     fields = records.clean_lead_fields(fields)
@@ -96,7 +109,7 @@ def _create_lead(
             access.ensure_may_create_for(actor, owner)
         if pool_team_id is None:
             pool_team_id = owner.team_id
-    elif pool_team_id is None:
+    elif pool_team_id is None and not public_pool:
         # No owner and no pool chosen: the territory rules decide (services.routing), under
         # the routing-state and rep locks, which come before the duplicate-key locks.
         route = route_new_customer(fields=fields, now=now)

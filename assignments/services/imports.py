@@ -92,10 +92,10 @@ def import_leads(
             results.append(RowResult(row=number, code="too_many_rows"))
             break
         # The new-customer form's rules: an imported row is held to the same ones.
-        values, errors = _validated(_payload(row))
+        values, errors = validated_row(row_payload(row))
         if errors:
             results.append(
-                RowResult(row=number, code="invalid", detail=_first(errors), errors=errors)
+                RowResult(row=number, code="invalid", detail=first_message(errors), errors=errors)
             )
             continue
         try:
@@ -134,7 +134,7 @@ def rows_from_csv(text: str) -> list[dict]:
         raise InvalidCsv(line=reader.line_num) from exc
 
 
-def _payload(row: Mapping) -> dict:
+def row_payload(row: Mapping) -> dict:
     fields = {k: str(row.get(k) or "").strip() for k in LEAD_COLUMNS if row.get(k) is not None}
     if "contacts" in row and isinstance(row["contacts"], list):
         contacts = [
@@ -153,7 +153,7 @@ def _payload(row: Mapping) -> dict:
     return {**fields, "contacts": contacts}
 
 
-def _validated(payload: dict) -> tuple[dict, dict]:
+def validated_row(payload: dict) -> tuple[dict, dict]:
     """(service arguments, {}) or ({}, errors as {field: [{code, message}]})."""
     form = ImportRowForm(payload)
     contact_forms = [ContactForm(contact) for contact in payload["contacts"]]
@@ -188,13 +188,13 @@ def _codes_first(errors):
     return [_codes_first(item) for item in errors]
 
 
-def _first(errors) -> str:
+def first_message(errors) -> str:
     if isinstance(errors, dict):
         if "message" in errors:
             return errors["message"]
         errors = list(errors.values())
     for item in errors:
-        message = _first(item)
+        message = first_message(item)
         if message:
             return message
     return ""

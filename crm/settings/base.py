@@ -392,6 +392,23 @@ BULK_REASSIGN_PAUSE_SECONDS = env.float(
     default=0.0 if "postgresql" in DATABASES["default"]["ENGINE"] else 0.1,
 )
 
+# --- Imports (导入) ---------------------------------------------------------------------------
+# An uploaded file is read when it arrives and its rows are stored with the job (any worker
+# can run it). Each row is created in its own transaction, with its report line (several rows
+# in one would take reps' rows and routing states out of the one lock order); a task works
+# IMPORT_TASK_SECONDS, then hands over; a job without progress for IMPORT_STALL_SECONDS is
+# queued again by a periodic job.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_TASK_SECONDS = env.int("IMPORT_TASK_SECONDS", default=30)
+IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=60)
+IMPORT_RESUME_INTERVAL_SECONDS = env.int("IMPORT_RESUME_INTERVAL_SECONDS", default=30)
+# As for bulk moves: SQLite's single write lock needs a pause between chunks.
+IMPORT_PAUSE_SECONDS = env.float(
+    "IMPORT_PAUSE_SECONDS",
+    default=0.0 if "postgresql" in DATABASES["default"]["ENGINE"] else 0.05,
+)
+
 # --- Duplicate check (查重) ------------------------------------------------------------------
 # Phones written without a country code are read as numbers of this region (ISO 3166 code).
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN").upper()
