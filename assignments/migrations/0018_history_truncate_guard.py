@@ -32,7 +32,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     # 0017 comes from another branch of issue 15; the lead re-points this after merging it.
     dependencies = [
-        ("assignments", "0016_dashboard_index"),
+        ("assignments", "0017_import_jobs"),
         ("leads", "0012_history_truncate_guard"),
     ]
 
