@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse_lazy
@@ -26,9 +27,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        # The same service as POST /api/v1/me/password/ (tokens end, the audit records it);
+        # the form has checked the old password and run the validators already.
+        services.change_password(
+            user=self.request.user,
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, _("Your password is changed."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_POST

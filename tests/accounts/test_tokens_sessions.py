@@ -113,8 +113,9 @@ def test_password_change_on_the_page_ends_every_token(client, rep):
     )
     assert response.status_code == 302
     assert me(client, key).status_code in (401, 403)
-    # This session stays signed in.
+    # This session stays signed in; the audit records the change as from any door.
     assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(kind="user_changed", action="password").count() == 1
 
 
 def test_password_change_in_the_admin_ends_every_token(client, rep, admin_user):
