@@ -347,3 +347,9 @@ LOGGING = {
     # 4xx answers (a lost claim race is a 409) are normal outcomes, not warnings: log 5xx only.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Exports (导出): customers read and written per batch of this many rows (memory stays flat
+# however many rows an export has).
+EXPORT_BATCH_SIZE = env.int("EXPORT_BATCH_SIZE", default=2000)
+if EXPORT_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("EXPORT_BATCH_SIZE must be at least 1.")
