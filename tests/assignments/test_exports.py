@@ -17,6 +17,7 @@ from accounts import services as account_services
 from assignments.exports.stream import start_export
 from assignments.services import claim_lead, invite_collaborator
 from leads.models import Contact, ExportRecord, FollowUp, Lead
+from tests.conftest import expire_claim
 
 URL = "/api/v1/leads/export/"
 LIST_URL = "/api/v1/leads/"
@@ -339,8 +340,6 @@ def test_batches_read_everything_once_and_in_order(admin_user, api, settings):
 
 
 def test_an_expired_claim_is_exported_as_in_the_pool(world, api):
-    from tests.conftest import expire_claim
-
     expire_claim(world.ids["claimed"], ago=timedelta(minutes=1))
     rows = csv_rows(api(world.users["rep"]).get(URL, {"format": "csv", "scope": "pool"}))
     row = next(r for r in rows if int(r["ID"]) == world.ids["claimed"])
