@@ -31,7 +31,6 @@ What one run does:
 """
 
 import argparse
-import csv
 import http.client
 import io
 import os

@@ -57,7 +57,11 @@ def test_the_pools_export_link_downloads_the_pool_with_the_session(client, world
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [int(row["ID"]) for row in rows] == [zj.pk]
     assert rows[0]["Phone"].count("*") == 4
-    assert ExportRecord.objects.get().params == {"province": "浙江", "scope": "pool", "format": "csv"}
+    assert ExportRecord.objects.get().params == {
+        "province": "浙江",
+        "scope": "pool",
+        "format": "csv",
+    }
 
 
 def test_the_team_pages_owner_filter_goes_with_its_export(client, world):
