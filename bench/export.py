@@ -75,6 +75,9 @@ def main() -> int:
     parser.add_argument("--roles", default="admin,rep")
     parser.add_argument("--writer-rows", type=int, default=100_000)
     parser.add_argument("--writers-only", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the last run (no reload)"
+    )
     args = parser.parse_args()
 
     if args.writers_only:
@@ -84,14 +87,19 @@ def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     WORKDIR.mkdir(parents=True, exist_ok=True)
     env = server_env(url, debug=False)
-    print(f"database {urlsplit(url)._replace(netloc='…').geturl()}: recreating ...", flush=True)
-    started = time.monotonic()
-    recreate_database(url)
-    setup_django(env)
-    migrate()
-    tokens = create_users(args.reps)
-    print(f"migrated, users created: {time.monotonic() - started:.0f} s; loading ...", flush=True)
-    load(leads=args.leads, small=args.small, rep_ids=tokens.pop("rep_ids"))
+    if args.reuse:
+        setup_django(env)
+        tokens = existing_tokens()
+    else:
+        where = urlsplit(url)._replace(netloc="…").geturl()
+        print(f"database {where}: recreating ...", flush=True)
+        started = time.monotonic()
+        recreate_database(url)
+        setup_django(env)
+        migrate()
+        tokens = create_users(args.reps)
+        print(f"migrated, users: {time.monotonic() - started:.0f} s; loading ...", flush=True)
+        load(leads=args.leads, small=args.small, rep_ids=tokens.pop("rep_ids"))
     from django.db import connection
 
     connection.close()
@@ -150,6 +158,18 @@ def create_users(reps: int) -> dict:
         )
         token = account_services.issue_token(username=admin.username, password=REP_PASSWORD)
     return {"admin": token.key, "rep": rep_tokens[0], "rep_ids": rep_ids}
+
+
+def existing_tokens() -> dict:
+    from django.test import override_settings
+
+    from accounts import services as account_services
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        return {
+            role: account_services.issue_token(username=name, password=REP_PASSWORD).key
+            for role, name in (("admin", "bench_admin"), ("rep", "bench_rep_0000"))
+        }
 
 
 def _copy(table: str, columns: list[str], lines) -> int:

@@ -90,12 +90,15 @@ def _stream(
             written += len(rows)
             yield rows
 
+    source = batches()
     completed = False
     try:
         if format == "csv":
-            yield from csv_chunks(labels.headers, batches())
+            yield from csv_chunks(labels.headers, source)
         else:
-            yield from xlsx_chunks(labels.headers, batches(), sheet_name=sheet_name)
+            yield from xlsx_chunks(labels.headers, source, sheet_name=sheet_name)
         completed = True
     finally:
+        # A download cut short: end the read (and its transaction) before recording.
+        source.close()
         finish_export_record(record_id=record_id, rows=written, completed=completed)

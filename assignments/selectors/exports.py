@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 
 from accounts.models import Team, User
@@ -69,21 +70,38 @@ def team_names() -> dict[int, str]:
     return dict(Team.objects.values_list("pk", "name"))
 
 
+def _lead_chunks(rows: QuerySet, batch_size: int) -> Iterator[list[dict]]:
+    """On PostgreSQL one statement read through a server-side cursor, inside a transaction
+    (outside one Django declares it WITH HOLD, and PostgreSQL would compute every row before
+    the first); a filtered list is read once, not once per batch. On SQLite, whose
+    transactions take the write lock here (IMMEDIATE), keyset batches in autocommit."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            chunk = []
+            for lead in rows.iterator(chunk_size=batch_size):
+                chunk.append(lead)
+                if len(chunk) == batch_size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+        return
+    after = 0
+    while leads := list(rows.filter(pk__gt=after)[:batch_size]):
+        after = leads[-1]["id"]
+        yield leads
+
+
 def iter_export_batches(
     *, user: User, queryset: QuerySet[Lead], now: datetime, batch_size: int
 ) -> Iterator[list[ExportLead]]:
     """The customers of `queryset` by id, `batch_size` at a time: per batch one statement for
-    the customers (keyset: the next ids after the last one), one for their contacts, one for
+    the customers (one server-side cursor on PostgreSQL), one for their contacts, one for
     their live owners, one for their latest follow-ups and at most one for whether the viewer
     helps on them. Nothing is kept between batches."""
-    after = 0
-    rows = queryset.order_by("id").values(*LEAD_COLUMNS)
-    while True:
-        leads = list(rows.filter(pk__gt=after)[:batch_size])
-        if not leads:
-            return
+
+    for leads in _lead_chunks(queryset.order_by("id").values(*LEAD_COLUMNS), batch_size):
         ids = [lead["id"] for lead in leads]
-        after = ids[-1]
         contacts: dict[int, dict] = {}
         for contact in (
             Contact.objects.filter(lead_id__in=ids)
