@@ -34,11 +34,14 @@ def escape_cell(value: str) -> str:
 
 
 def _csv_cell(value) -> str | int:
+    kind = value.__class__
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
-    if isinstance(value, datetime):
+    if kind is datetime:
         return value.strftime(CSV_DATETIME)
-    if isinstance(value, int):
+    if kind is int:
         return value
     return escape_cell(str(value))
 

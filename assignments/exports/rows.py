@@ -71,6 +71,8 @@ class RowMaker:
         self.viewer = viewer
         self.labels = labels
         self.teams = teams
+        # Read once: asking for the current zone per value costs more than the value itself.
+        self.zone = timezone.get_current_timezone()
 
     def row(self, item: ExportLead) -> list:
         lead, period, contact = item.values, item.period, item.contact or {}
@@ -87,7 +89,7 @@ class RowMaker:
         if period is not None:
             owner = period.owner.display_name
             team = self.teams.get(period.owner.team_id, "")
-            protected_until = _local(period.protected_until)
+            protected_until = self.local(period.protected_until)
         else:
             owner = ""
             team = self.teams.get(lead["pool_team_id"], "") or self.labels.public_pool
@@ -112,12 +114,11 @@ class RowMaker:
             phone,
             email,
             protected_until,
-            _local(item.last_followup),
-            _local(lead["created_at"]),
+            self.local(item.last_followup),
+            self.local(lead["created_at"]),
         ]
 
-
-def _local(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+    def local(self, moment: datetime | None) -> datetime | None:
+        if moment is None:
+            return None
+        return moment.astimezone(self.zone).replace(tzinfo=None, microsecond=0)
