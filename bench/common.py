@@ -164,7 +164,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], *, workers: int, port: int, log: Path):
+def start_gunicorn(env: dict[str, str], *, workers: int, port: int, log: Path, timeout: int = 60):
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -178,7 +178,7 @@ def start_gunicorn(env: dict[str, str], *, workers: int, port: int, log: Path):
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--timeout",
-                "60",
+                str(timeout),
                 "--log-level",
                 "warning",
             ],

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Contact, Deal, DealStage, FollowUp, Lead, LostReason, StatusChange
+from .models import (
+    Contact,
+    Deal,
+    DealStage,
+    ExportRecord,
+    FollowUp,
+    Lead,
+    LostReason,
+    StatusChange,
+)
 
 
 class ReadOnlyAdmin:
@@ -76,3 +85,14 @@ class StatusChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["lead", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     list_select_related = ["lead", "actor"]
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Who exported which customers (导出记录): read-only, the exports write these."""
+
+    list_display = ["started_at", "user", "format", "scope", "rows", "completed", "finished_at"]
+    list_filter = ["format", "scope", "completed"]
+    search_fields = ["user__username", "user__display_name"]
+    date_hierarchy = "started_at"
+    list_select_related = ["user"]

@@ -358,3 +358,37 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.lead_id} {self.source}"
+
+
+class ExportRecord(models.Model):
+    """One export (导出) of customers: who, with which query parameters, in which format, how
+    many rows and when. Written when the export starts and completed when its last row is
+    sent (or when the download was cut short: `completed` stays false)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    scope = models.CharField(_("scope"), max_length=10)
+    # The query parameters as given (the filters), so an export can be repeated and audited.
+    params = models.JSONField(_("query parameters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    completed = models.BooleanField(_("completed"), default=False)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        indexes = [models.Index(fields=["user", "started_at"], name="exportrecord_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.format} {self.started_at:%Y-%m-%d %H:%M}"

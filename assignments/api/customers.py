@@ -62,6 +62,16 @@ LIST_PARAMS = [
 ]
 
 
+def scope_param(request) -> str:
+    """The list's `scope` (the export takes the same): 400 for one that does not exist."""
+    scope = request.query_params.get("scope", "all")
+    if scope not in selectors.SCOPES:
+        raise serializers.ValidationError(
+            {"scope": [serializers.ErrorDetail(_("Unknown scope."), code="invalid_choice")]}
+        )
+    return scope
+
+
 class LeadListCreateApi(APIView):
     @extend_schema(
         parameters=LIST_PARAMS,
@@ -69,11 +79,7 @@ class LeadListCreateApi(APIView):
     )
     @raises(PermissionDenied)
     def get(self, request):
-        scope = request.query_params.get("scope", "all")
-        if scope not in selectors.SCOPES:
-            raise serializers.ValidationError(
-                {"scope": [serializers.ErrorDetail(_("Unknown scope."), code="invalid_choice")]}
-            )
+        scope = scope_param(request)
         leads = selectors.list_leads_visible_to(user=request.user, scope=scope)
         filters = LeadFilter(request.query_params, queryset=leads)
         if not filters.is_valid():

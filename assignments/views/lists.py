@@ -43,6 +43,15 @@ def _page(request, queryset):
     return rows, (params.urlencode() if has_next else None)
 
 
+def _export_query(request, scope: str) -> str:
+    """The list's filters for its Export links (导出): the export reads the same list."""
+    params = request.GET.copy()
+    for name in ("before", "format", "scope"):
+        params.pop(name, None)
+    params["scope"] = scope
+    return params.urlencode()
+
+
 def _lead_rows(request, leads):
     for lead in leads:
         lead.masked = not access.can_see_contact_details(request.user, lead, lead.live_ownership)
@@ -68,6 +77,7 @@ def pool(request):
             "cursor": _encode(cursor),
             "filter_query": params.urlencode(),
             "can_bulk_claim": access.may_own(request.user),
+            "export_query": _export_query(request, "pool"),
         },
     )
 
@@ -170,6 +180,7 @@ def mine(request):
             "leads": _lead_rows(request, rows),
             "filters": filters,
             "can_bulk_release": any(lead.can_release for lead in rows),
+            "export_query": _export_query(request, "mine"),
         },
     )
 
@@ -182,7 +193,11 @@ def helping(request):
     rows = selectors.attach_live_ownership(
         list(leads.prefetch_related("contacts")), now=now, viewer=request.user
     )
-    return render(request, "leads/helping.html", {"leads": _lead_rows(request, rows)})
+    return render(
+        request,
+        "leads/helping.html",
+        {"leads": _lead_rows(request, rows), "export_query": _export_query(request, "helping")},
+    )
 
 
 @login_required
@@ -210,6 +225,7 @@ def render_team(request, *, params, bulk_form=None, status: int = 200):
         "next_query": next_query,
         "members": members,
         "owner_filter": params.get("owner", ""),
+        "export_query": _export_query(request, "team"),
     }
     if access.can_bulk_reassign(request.user):
         limit = settings.BULK_REASSIGN_MAX_LEADS

@@ -491,3 +491,9 @@ LOGGING = {
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 BACKUP_HOUR = env.int("BACKUP_HOUR", default=3)
 BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+
+# Exports (导出): customers read and written per batch of this many rows (memory stays flat
+# however many rows an export has).
+EXPORT_BATCH_SIZE = env.int("EXPORT_BATCH_SIZE", default=2000)
+if EXPORT_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("EXPORT_BATCH_SIZE must be at least 1.")

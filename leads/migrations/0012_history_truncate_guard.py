@@ -55,6 +55,6 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     # 0011 comes from another branch of issue 15; the lead re-points this after merging it.
-    dependencies = [("leads", "0010_dashboard_indexes")]
+    dependencies = [("leads", "0011_export_records")]
 
     operations = [migrations.RunPython(forward, backward)]
