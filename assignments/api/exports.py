@@ -8,8 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
+from crm.api.schema import raises
+from crm.errors import PermissionDenied
+
+from ..exceptions import InvalidFilter
 from ..exports.files import CONTENT_TYPES
-from ..exports.stream import FORMATS, start_export
+from ..exports.stream import FORMATS, InvalidExportFormat, start_export
 from .customers import LIST_PARAMS, scope_param
 
 
@@ -44,16 +48,9 @@ class LeadExportApi(APIView):
             (200, CONTENT_TYPES["xlsx"]): OpenApiResponse(
                 OpenApiTypes.BINARY, description="An Excel workbook."
             ),
-            400: OpenApiResponse(
-                description="{code, detail}: invalid_format, invalid (scope), invalid_filter."
-            ),
-            401: OpenApiResponse(description="Not signed in."),
-            403: OpenApiResponse(
-                description="permission_denied: a list the user may not see (a rep's team)."
-            ),
-            429: OpenApiResponse(description="Too many exports (throttled)."),
         },
     )
+    @raises(InvalidExportFormat, InvalidFilter, PermissionDenied)
     def get(self, request):
         scope = scope_param(request)
         # The header row in the user's language; with a token (no session, so the language

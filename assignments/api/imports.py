@@ -7,16 +7,30 @@ import json
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.api.pagination import NewestFirstPagination
+from crm.api.schema import page_of, raises
+from crm.errors import PermissionDenied
 
 from .. import access
-from ..exceptions import ImportFileMissing, ImportInvalidMapping
+from ..exceptions import (
+    ImportFileEmpty,
+    ImportFileEncoding,
+    ImportFileFormat,
+    ImportFileMissing,
+    ImportFileTooLarge,
+    ImportFileUnreadable,
+    ImportInvalidMapping,
+    ImportNoCompanyColumn,
+    ImportTooManyRows,
+    InvalidTarget,
+    OutOfScope,
+)
 from ..import_files import FIELDS
 from ..import_report import report_csv
 from ..models import ImportJob, ImportRow
@@ -25,11 +39,6 @@ from ..services.import_jobs import create_import_job
 
 # The routing choice as the API takes it: `routing`, `public`, or a team's id (its pool).
 ROUTING, PUBLIC = "routing", "public"
-
-
-class ErrorOutput(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
 
 
 class ImportInput(serializers.Serializer):
@@ -64,12 +73,12 @@ class ImportInput(serializers.Serializer):
         return mapping
 
 
-class OwnerOutput(serializers.Serializer):
+class ImportOwnerOutput(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
 
 
-class TeamOutput(serializers.Serializer):
+class ImportTeamOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -83,7 +92,7 @@ class ImportJobOutput(serializers.Serializer):
     columns = serializers.ListField(child=serializers.CharField())
     mapping = serializers.ListField(child=serializers.CharField(allow_blank=True))
     destination = serializers.ChoiceField(choices=ImportJob.Destination.choices)
-    pool_team = TeamOutput(allow_null=True)
+    pool_team = ImportTeamOutput(allow_null=True)
     confirm_weak_duplicates = serializers.BooleanField()
     total = serializers.IntegerField()
     processed = serializers.IntegerField()
@@ -111,26 +120,26 @@ class ImportJobOutput(serializers.Serializer):
         }
 
 
-class MatchOutput(serializers.Serializer):
+class ImportMatchOutput(serializers.Serializer):
     lead = serializers.IntegerField()
     company_name = serializers.CharField()
     level = serializers.CharField()
-    owner = OwnerOutput(allow_null=True)
+    owner = ImportOwnerOutput(allow_null=True)
 
 
-class ImportRowOutput(serializers.Serializer):
+class ImportJobRowOutput(serializers.Serializer):
     row = serializers.IntegerField(source="number")
     outcome = serializers.ChoiceField(choices=ImportRow.Outcome.choices)
     code = serializers.CharField(allow_blank=True)
     detail = serializers.CharField(allow_blank=True)
     lead = serializers.IntegerField(source="lead_id", allow_null=True)
-    owner = OwnerOutput(allow_null=True)
-    pool_team = TeamOutput(allow_null=True)
-    matches = MatchOutput(many=True)
+    owner = ImportOwnerOutput(allow_null=True)
+    pool_team = ImportTeamOutput(allow_null=True)
+    matches = ImportMatchOutput(many=True)
 
 
 class ImportReportOutput(serializers.Serializer):
-    results = ImportRowOutput(many=True)
+    results = ImportJobRowOutput(many=True)
     next = serializers.CharField(allow_null=True)
 
 
@@ -139,16 +148,9 @@ class ImportJobReportOutput(ImportJobOutput):
 
 
 class ImportReportQuery(serializers.Serializer):
-    after = serializers.IntegerField(required=False, min_value=0)
+    after = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
     outcome = serializers.ChoiceField(choices=ImportRow.Outcome.choices, required=False)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
-
-
-_ERRORS = {
-    400: OpenApiResponse(ErrorOutput, description="Bad file or mapping (see `code`)."),
-    403: OpenApiResponse(ErrorOutput, description="Reps may not import."),
-}
-_NOT_FOUND = {404: OpenApiResponse(ErrorOutput, description="No such import for you.")}
 
 
 def _pool_choice(value: str) -> tuple[str, str | None]:
@@ -166,7 +168,7 @@ class ImportListApi(APIView):
     parser_classes = [MultiPartParser]
     throttle_scope = "imports"
 
-    @extend_schema(responses={200: ImportJobOutput(many=True), 403: _ERRORS[403]})
+    @extend_schema(responses=page_of(ImportJobOutput, cursor=True))
     def get(self, request):
         jobs = selectors.list_import_jobs_visible_to(user=request.user)
         paginator = NewestFirstPagination()
@@ -175,7 +177,7 @@ class ImportListApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": ImportInput},
-        responses={202: ImportJobOutput, **_ERRORS},
+        responses={202: ImportJobOutput},
         description=(
             "Upload a CSV or .xlsx list of customers (at most IMPORT_MAX_BYTES, 20 MB, and "
             "IMPORT_MAX_ROWS, 100,000 rows). 400 codes: file_required, file_too_large, "
@@ -183,6 +185,20 @@ class ImportListApi(APIView):
             "invalid_mapping, company_column_required, invalid_target; 403: "
             "permission_denied (reps), out_of_scope (another team's pool)."
         ),
+    )
+    @raises(
+        PermissionDenied,
+        OutOfScope,
+        InvalidTarget,
+        ImportFileMissing,
+        ImportFileTooLarge,
+        ImportTooManyRows,
+        ImportFileFormat,
+        ImportFileUnreadable,
+        ImportFileEncoding,
+        ImportFileEmpty,
+        ImportInvalidMapping,
+        ImportNoCompanyColumn,
     )
     def post(self, request):
         # Refuse a rep before reading what they sent (403, whatever the body).
@@ -219,7 +235,7 @@ class ImportApi(APIView):
             OpenApiParameter("outcome", OpenApiTypes.STR, enum=ImportRow.Outcome.values),
             OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses={200: ImportJobReportOutput, **_ERRORS, **_NOT_FOUND},
+        responses={200: ImportJobReportOutput},
     )
     def get(self, request, job_id: int):
         job = selectors.get_import_job_for(user=request.user, job_id=job_id)
@@ -242,14 +258,14 @@ class ImportApi(APIView):
             params["after"] = rows[-1].number
             next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
         body = ImportJobOutput(job).data
-        body["report"] = {"results": ImportRowOutput(rows, many=True).data, "next": next_url}
+        body["report"] = {"results": ImportJobRowOutput(rows, many=True).data, "next": next_url}
         return Response(body)
 
 
 class ImportReportApi(APIView):
     """The whole report as CSV (English column names, codes as in the API)."""
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 403: _ERRORS[403], **_NOT_FOUND})
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, job_id: int):
         job = selectors.get_import_job_for(user=request.user, job_id=job_id)
         return report_csv(job, translated=False)

@@ -306,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "TransferRequestStatusEnum": "assignments.models.TransferRequest.Status",
         "DisputeStatusEnum": "assignments.models.Dispute.Status",
         "DisputeRulingEnum": "assignments.models.Dispute.Ruling",
+        "BulkReassignmentStateEnum": "assignments.models.BulkReassignment.State",
+        "ImportJobStateEnum": "assignments.models.ImportJob.State",
     },
 }
 
