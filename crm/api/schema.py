@@ -59,6 +59,8 @@ THROTTLED = Code(429, "throttled", "Too many requests: wait `Retry-After` second
 # crm.middleware.HostileInputMiddleware: the last net under every endpoint for a value no
 # column or calendar can hold (a number past 64 bits, a date past 9999, a NUL).
 OUT_OF_RANGE = Code(400, "out_of_range", "A number, date or text is out of range.")
+# crm.errors_views: a request refused before any view reads it (a NUL in the query string).
+BAD_REQUEST = Code(400, "bad_request", "The request could not be read.")
 
 
 def describe(error: Any) -> tuple[int, str, str]:
@@ -172,7 +174,7 @@ class AutoSchema(SpectacularAutoSchema):
         return [responses]
 
     def error_codes(self, *, has_query: bool = False) -> dict[int, dict[str, str]]:
-        found: list[Any] = [OUT_OF_RANGE]
+        found: list[Any] = [OUT_OF_RANGE, BAD_REQUEST]
         view = self.view
         public = not view.authentication_classes or any(
             issubclass(p, AllowAny) for p in view.permission_classes
