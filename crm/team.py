@@ -98,8 +98,8 @@ def team_env(folder: Path) -> dict[str, str]:
 
 def web_workers() -> tuple[int, int]:
     """gunicorn processes and threads: WEB_WORKERS / WEB_THREADS, else sized for the machine
-    (bench/team.py: 2 processes per core with 4 threads each held 250 requests/s from 40 reps
-    on 2 cores with no dropped connection)."""
+    (bench/team.py, 40 reps on 2 cores: 2 processes per core with 4 threads each dropped no
+    connection; the cores, not the processes, bound the requests/s)."""
     cores = os.cpu_count() or 1
     workers = int(os.environ.get("WEB_WORKERS") or min(2 * cores, 8))
     threads = int(os.environ.get("WEB_THREADS") or 4)
