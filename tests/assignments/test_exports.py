@@ -215,14 +215,22 @@ DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rR
 
 @pytest.fixture
 def dangerous_leads(admin_user, make_lead):
-    return [
-        make_lead(
-            company_name=f"{text} Firm {n}",
-            industry=text,
-            contacts=[{"name": text, "phone": f"1381234{9000 + n}", "email": ""}],
+    """Tab and CR can no longer come in through any door (names refuse control characters),
+    but rows written before that rule may hold them: those are written straight to the table."""
+    leads = []
+    for n, text in enumerate(DANGEROUS):
+        legacy = text[0] in "\t\r"
+        clean = f"Legacy{n}" if legacy else text
+        lead = make_lead(
+            company_name=f"{clean} Firm {n}",
+            industry=clean,
+            contacts=[{"name": clean, "phone": f"1381234{9000 + n}", "email": ""}],
         )
-        for n, text in enumerate(DANGEROUS)
-    ]
+        if legacy:
+            Lead.objects.filter(pk=lead.pk).update(company_name=f"{text} Firm {n}", industry=text)
+            Contact.objects.filter(lead=lead).update(name=text)
+        leads.append(lead)
+    return leads
 
 
 def test_formula_cells_are_escaped_in_the_csv(dangerous_leads, admin_user, api):
