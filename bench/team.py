@@ -17,7 +17,12 @@ Reports requests/s, p50/p99/max, answers by class, 5xx, and dropped connections 
 errors, resets, closes without an answer, time-outs). `--server dev` runs the same load
 against `make run`'s development server (runserver, DEBUG on) on the same data, for comparison.
 
-    python bench/team.py [--rate 250] [--seconds 20] [--reps 40] [--server team|dev]
+`--connections fresh` sends every request on a new connection at its scheduled time however
+many are still waiting (a true open loop: the offered load is the rate, whatever the server
+does); it also counts requests the client gave up on after FRESH_TIMEOUT s (timed out).
+
+    python bench/team.py [--rate 250] [--seconds 20] [--reps 40] [--server team|dev|both]
+                         [--connections keepalive|fresh]
 """
 
 import argparse
@@ -42,6 +47,8 @@ from tests.workers import free_port  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOT = 10
+# --connections fresh: how long a client waits for an answer before it gives up.
+FRESH_TIMEOUT = 60
 POOL = 300
 OWN = 3
 
@@ -117,8 +124,8 @@ def plan(data: dict, *, rate: float, seconds: float, seed_value: int = 15) -> li
 class Connection:
     """One rep's keep-alive HTTP/1.1 connection (reopened when the server closes it)."""
 
-    def __init__(self, port: int, token: str):
-        self.port, self.token = port, token
+    def __init__(self, port: int, token: str, *, close: bool = False):
+        self.port, self.token, self.close_after = port, token, close
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -129,6 +136,8 @@ class Connection:
             f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             f"Authorization: Token {self.token}\r\nAccept: application/json\r\n"
         )
+        if self.close_after:
+            head += "Connection: close\r\n"
         if body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         self.writer.write(head.encode() + b"\r\n" + (body or b""))
@@ -156,6 +165,73 @@ class Connection:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+
+
+async def load_fresh(port: int, data: dict, requests: list[tuple], rate: float) -> dict:
+    """A true open loop: every request is sent at its scheduled time on a connection of its
+    own (`Connection: close`), however many are still waiting, as a load tester or many
+    browsers opening pages at once do. What a server cannot accept is refused or reset
+    (dropped); what it accepts but does not answer within FRESH_TIMEOUT seconds is counted
+    as timed out (the client gave up)."""
+    latencies: list[float] = []
+    counts = {"2xx": 0, "409": 0, "other_4xx": 0, "5xx": 0, "dropped": 0, "timed_out": 0}
+    counts["not_sent"] = 0
+    samples: list[str] = []
+    start = time.monotonic() + 0.5
+
+    async def one(n: int) -> None:
+        scheduled = start + n / rate
+        if (delay := scheduled - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+        rep, method, path, body = requests[n]
+        conn = Connection(port, data["tokens"][rep], close=True)
+        try:
+            async with asyncio.timeout(FRESH_TIMEOUT):
+                status, payload = await conn.request(method, path, body)
+        except TimeoutError:
+            counts["timed_out"] += 1
+            return
+        except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+            counts["dropped"] += 1
+            if len(samples) < 5:
+                samples.append(f"dropped: {type(error).__name__} {error}")
+            return
+        finally:
+            conn.close()
+        latencies.append(time.monotonic() - scheduled)
+        tally(counts, samples, status, method, path, payload)
+
+    await asyncio.gather(*(one(n) for n in range(len(requests))))
+    return summarise(counts, samples, latencies, len(requests), time.monotonic() - start)
+
+
+def tally(counts: dict, samples: list, status: int, method: str, path: str, payload: bytes):
+    if status < 300:
+        counts["2xx"] += 1
+    elif status == 409:
+        counts["409"] += 1
+    else:
+        counts["5xx" if status >= 500 else "other_4xx"] += 1
+        if len(samples) < 5:
+            samples.append(f"{status} {method} {path}: {payload[:200]!r}")
+
+
+def summarise(counts: dict, samples: list, latencies: list, scheduled: int, elapsed: float):
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    return {
+        **counts,
+        "scheduled": scheduled,
+        "answered_per_s": round(len(latencies) / elapsed, 1),
+        "seconds": round(elapsed, 1),
+        "p50_ms": round(pct(50), 1) if latencies else None,
+        "p99_ms": round(pct(99), 1) if latencies else None,
+        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+        "samples": samples,
+    }
 
 
 async def load(port: int, data: dict, requests: list[tuple], rate: float) -> dict:
@@ -188,37 +264,11 @@ async def load(port: int, data: dict, requests: list[tuple], rate: float) -> dic
                     samples.append(f"dropped: {type(error).__name__} {error}")
                 continue
             latencies.append(time.monotonic() - scheduled)
-            if status < 300:
-                counts["2xx"] += 1
-            elif status == 409:
-                counts["409"] += 1
-            elif status >= 500:
-                counts["5xx"] += 1
-                if len(samples) < 5:
-                    samples.append(f"{status} {method} {path}: {payload[:200]!r}")
-            else:
-                counts["other_4xx"] += 1
-                if len(samples) < 5:
-                    samples.append(f"{status} {method} {path}: {payload[:200]!r}")
+            tally(counts, samples, status, method, path, payload)
         conn.close()
 
     await asyncio.gather(*(rep(i) for i in range(reps)))
-    elapsed = time.monotonic() - start
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
-
-    return {
-        **counts,
-        "scheduled": len(requests),
-        "answered_per_s": round(len(latencies) / elapsed, 1),
-        "seconds": round(elapsed, 1),
-        "p50_ms": round(pct(50), 1) if latencies else None,
-        "p99_ms": round(pct(99), 1) if latencies else None,
-        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
-        "samples": samples,
-    }
+    return summarise(counts, samples, latencies, len(requests), time.monotonic() - start)
 
 
 def wait_up(port: int, proc: subprocess.Popen, timeout: float = 240) -> None:
@@ -270,6 +320,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--server", choices=("team", "dev", "both"), default="team")
+    parser.add_argument(
+        "--connections",
+        choices=("keepalive", "fresh"),
+        default="keepalive",
+        help="one keep-alive connection per rep (a browser), or a new connection per request",
+    )
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="noclash-bench-team-") as tmp:
@@ -305,7 +361,8 @@ def main() -> None:
                         flush=True,
                     )
                 requests = plan(data, rate=options.rate, seconds=options.seconds)
-                result = asyncio.run(load(port, data, requests, options.rate))
+                runner = load_fresh if options.connections == "fresh" else load
+                result = asyncio.run(runner(port, data, requests, options.rate))
                 results[kind] = result
                 print(f"{kind}: " + json.dumps(result, ensure_ascii=False), flush=True)
             finally:
@@ -316,7 +373,8 @@ def main() -> None:
             print(
                 f"{kind:5} {options.reps} reps at {options.rate:.0f}/s for {options.seconds:.0f} s: "
                 f"{r['answered_per_s']} answered/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
-                f"max {r['max_ms']} ms, dropped {r['dropped']}, 5xx {r['5xx']}, not sent {r['not_sent']}, "
+                f"max {r['max_ms']} ms, dropped {r['dropped']}, timed out {r.get('timed_out', 0)}, "
+                f"5xx {r['5xx']}, not sent {r['not_sent']}, "
                 f"2xx {r['2xx']}, 409 {r['409']}, other 4xx {r['other_4xx']}"
             )
         if "team" in results and (results["team"]["dropped"] or results["team"]["5xx"]):
